@@ -1,0 +1,1 @@
+"""mission-pipeline: OpenClaw gateway state into Supabase tables for Mission Control."""
