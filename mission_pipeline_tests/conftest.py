@@ -1,0 +1,42 @@
+"""Shared fixtures: the OpenClaw-written sample state directories, copied per test."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mission_pipeline.openclaw.relocate import copy_state_dir
+
+SAMPLES = Path(__file__).parent / "data" / "openclaw-samples"
+SAMPLE_VERSIONS = ("v2026.9.6", "v2026.5.28")
+
+
+def sample_dir(version: str) -> Path:
+    """The read-only sample folder (state/, cli/, ledger/) of one OpenClaw version."""
+    return SAMPLES / version
+
+
+def usage_check(version: str) -> dict[str, Any]:
+    """The ledger of exact usage the mock model served, joined to the transcripts."""
+    data: dict[str, Any] = json.loads((SAMPLES / version / "ledger" / "usage-check.json").read_text())
+    return data
+
+
+@pytest.fixture
+def copy_sample(tmp_path: Path) -> Callable[[str], Path]:
+    """Copy a sample's state directory into tmp_path (workspaces relocated); returns the copy."""
+
+    def _copy(version: str) -> Path:
+        return copy_state_dir(SAMPLES / version / "state", tmp_path / version / "state")
+
+    return _copy
+
+
+@pytest.fixture(params=SAMPLE_VERSIONS)
+def sample_version(request: pytest.FixtureRequest) -> str:
+    """Each OpenClaw sample version in turn."""
+    return str(request.param)
