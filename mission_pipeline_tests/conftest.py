@@ -11,6 +11,8 @@ import pytest
 
 from mission_pipeline.openclaw.relocate import copy_state_dir
 
+pytest_plugins = ["mission_pipeline_tests.fixtures.postgres"]
+
 SAMPLES = Path(__file__).parent / "data" / "openclaw-samples"
 SAMPLE_VERSIONS = ("v2026.9.6", "v2026.5.28")
 

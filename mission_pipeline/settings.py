@@ -1,0 +1,91 @@
+"""The pipeline's configuration: one pydantic-settings class read from the environment and `.env`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_data_dir() -> Path:
+    """Where the embedded PostgreSQL and other local state live unless MISSION_PIPELINE_DATA_DIR says."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "mission-pipeline"
+
+
+class Settings(BaseSettings):
+    """Everything the pipeline reads from its environment; secrets are SecretStr and never printed."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    supabase_db_url: SecretStr | None = Field(
+        default=None,
+        description="Postgres connection string of the Supabase project (direct, session or transaction "
+        "pooler). Unset: the embedded PostgreSQL is used, except in production.",
+    )
+    supabase_service_role_key: SecretStr | None = Field(
+        default=None,
+        description="Not needed for writes (the pipeline writes over Postgres); known so it is redacted.",
+    )
+    mission_pipeline_env: Literal["development", "production"] = Field(
+        default="development",
+        description="production refuses to start without SUPABASE_DB_URL instead of using the embedded DB.",
+    )
+    mission_pipeline_data_dir: Path = Field(default_factory=default_data_dir)
+    openclaw_state_dir: Path | None = Field(
+        default=None, description="OpenClaw's state directory; unset: resolved as OpenClaw does."
+    )
+    openclaw_cli: str = Field(
+        default="auto",
+        description='"auto" (openclaw on PATH), "off", or the path of the openclaw executable.',
+    )
+    usage_timezone: str = Field(default="UTC", description="Time zone of the usage day boundary.")
+    usage_start_date: dt.date = Field(default=dt.date(2026, 1, 1), description="First usage partition.")
+    pricing_file: Path | None = Field(default=None, description="A pricing TOML replacing the shipped one.")
+    auto_migrate: bool = Field(default=True, description="Apply pending migrations before the first write.")
+    alert_webhook_url: SecretStr | None = Field(
+        default=None, description="Failed runs of the scheduled jobs are POSTed here when set."
+    )
+
+    @field_validator("usage_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r} (use an IANA name such as UTC or Europe/Berlin)"
+            ) from None
+        return value
+
+    @property
+    def is_production(self) -> bool:
+        return self.mission_pipeline_env == "production"
+
+    @property
+    def embedded_pgdata(self) -> Path:
+        return self.mission_pipeline_data_dir / "postgres"
+
+    def secret_values(self) -> list[str]:
+        """Every secret this process knows, for redaction of any text leaving it."""
+        from mission_pipeline.redaction import url_secrets
+
+        found: list[str] = []
+        if self.supabase_db_url is not None:
+            found += url_secrets(self.supabase_db_url.get_secret_value())
+        for secret in (self.supabase_service_role_key, self.alert_webhook_url):
+            if secret is not None and secret.get_secret_value():
+                found.append(secret.get_secret_value())
+        return found
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (tests build their own Settings instead)."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""The Postgres side: connection target (Supabase or embedded), migrations and the Dagster IO manager."""

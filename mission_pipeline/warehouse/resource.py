@@ -1,0 +1,55 @@
+"""The target database as a Dagster resource: resolved once per run, migrated before the first write."""
+
+from collections.abc import Callable
+
+import dagster as dg
+import psycopg
+from psycopg.rows import TupleRow
+from pydantic import PrivateAttr
+
+from mission_pipeline.settings import Settings, get_settings
+from mission_pipeline.warehouse.database import DatabaseTarget, resolve_target
+from mission_pipeline.warehouse.migrations import apply_migrations
+
+# Migrate once per process and database, not once per asset.
+_migrated: set[str] = set()
+
+
+def open_warehouse(settings: Settings, *, log: Callable[[str], None]) -> DatabaseTarget:
+    """Resolve the target (starting the embedded server if needed), say where writes go, migrate."""
+    target = resolve_target(settings)
+    if target.embedded:
+        log(
+            f"Writing to the embedded PostgreSQL in {settings.embedded_pgdata} because SUPABASE_DB_URL is "
+            "not set. To write to Supabase, set SUPABASE_DB_URL to the project's Postgres connection string "
+            "(Supabase dashboard > Connect); MISSION_PIPELINE_ENV=production makes its absence an error."
+        )
+    else:
+        log(f"Writing to {target.description}")
+    if settings.auto_migrate and target.url not in _migrated:
+        report = apply_migrations(target, log=log)
+        for label in report.changed_since_applied:
+            log(f"warning: migration {label} changed after it was applied; its new text was not run")
+        _migrated.add(target.url)
+    return target
+
+
+class PostgresWarehouse(dg.ConfigurableResource):  # type: ignore[type-arg]
+    """The Postgres database the pipeline writes to (Supabase, or the embedded default)."""
+
+    _target: DatabaseTarget | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        log = context.log.info if context.log is not None else print
+        self._target = open_warehouse(get_settings(), log=log)
+
+    @property
+    def target(self) -> DatabaseTarget:
+        if self._target is None:
+            # Used outside a run (a sensor, a script): resolve quietly, without migrating.
+            self._target = resolve_target(get_settings())
+        return self._target
+
+    def connect(self, *, autocommit: bool = True) -> psycopg.Connection[TupleRow]:
+        """A new connection to the target; the caller closes it (use it as a context manager)."""
+        return self.target.connect(autocommit=autocommit)

@@ -1,0 +1,32 @@
+"""What an asset hands the IO manager when a single DataFrame is not enough."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+
+@dataclass
+class TableOutput:
+    """Rows to write as a stream of DataFrame chunks, with the scope a sync applies to.
+
+    `chunks` is consumed once, inside the write's transaction, so a large history never sits in
+    memory whole. `sync_scope` limits a sync's deletions to rows whose columns take these values
+    (for example only the agents whose workspace was scanned); None means the whole table.
+    `summary` is called after the chunks are consumed; what it returns joins the run metadata.
+    """
+
+    chunks: Iterable[pd.DataFrame]
+    sync_scope: Mapping[str, Sequence[Any]] | None = None
+    summary: Callable[[], Mapping[str, Any]] | None = field(default=None, repr=False)
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame, *, sync_scope: Mapping[str, Sequence[Any]] | None = None) -> TableOutput:
+        """One DataFrame with a sync scope."""
+        return cls(chunks=[frame], sync_scope=sync_scope)
+
+    def __iter__(self) -> Iterator[pd.DataFrame]:
+        return iter(self.chunks)

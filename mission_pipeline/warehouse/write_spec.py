@@ -1,0 +1,52 @@
+"""How an asset's table is written, declared in the asset's metadata and checked before any SQL."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+WriteMode = Literal["replace_partition", "upsert", "sync"]
+
+
+class WriteSpecError(ValueError):
+    """The asset's metadata does not describe a valid write."""
+
+
+class WriteSpec(BaseModel):
+    """Metadata keys: write_mode, table, partition_expr, primary_key, gone_column."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    write_mode: WriteMode = "replace_partition"
+    table: str | None = None
+    schema_name: str | None = Field(default=None, alias="schema")
+    # The column a time partition's window applies to (date or timestamptz).
+    partition_expr: str | None = None
+    # The natural key: upsert target, and how a partition replace keeps unchanged rows untouched.
+    primary_key: tuple[str, ...] = ()
+    # sync marks rows that left the source with now() in this column instead of deleting them.
+    gone_column: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> WriteSpec:
+        if self.write_mode in ("upsert", "sync") and not self.primary_key:
+            raise ValueError(f"write_mode {self.write_mode} needs primary_key")
+        if self.gone_column and self.write_mode != "sync":
+            raise ValueError("gone_column only applies to write_mode sync")
+        return self
+
+    @classmethod
+    def from_metadata(cls, metadata: Mapping[str, Any], *, asset: str) -> WriteSpec:
+        """Read the spec from an asset's definition metadata (values may be Dagster MetadataValues)."""
+        plain = {key: getattr(value, "value", value) for key, value in metadata.items()}
+        if isinstance(plain.get("primary_key"), str):
+            plain["primary_key"] = (plain["primary_key"],)
+        try:
+            return cls.model_validate(plain)
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(map(str, e['loc'])) or 'metadata'}: {e['msg']}" for e in exc.errors()
+            )
+            raise WriteSpecError(f"asset {asset}: invalid IO manager metadata: {problems}") from None

@@ -1,0 +1,192 @@
+"""Set-based SQL that moves staged rows into the target table: one statement per step, no row loops.
+
+Every step runs in the caller's transaction; counts come back for the run's metadata.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+from psycopg import sql
+from psycopg.rows import TupleRow
+
+from mission_pipeline.warehouse.catalog import Table, TableShapeError
+from mission_pipeline.warehouse.staging import STAGE
+
+# Columns the database maintains; a write never compares or sets them.
+MANAGED_COLUMNS = frozenset({"id", "created_at", "updated_at"})
+
+
+@dataclass(frozen=True)
+class Window:
+    """A partition window on one column: lower bound inclusive, upper exclusive."""
+
+    column: str
+    lower: Any
+    upper: Any
+
+
+@dataclass
+class WriteCounts:
+    """What a write changed."""
+
+    inserted: int = 0
+    updated: int = 0
+    deleted: int = 0
+    marked_gone: int = 0
+
+
+def _target(table: Table) -> sql.Composable:
+    return sql.Identifier(table.schema, table.name)
+
+
+def _key_match(key: Sequence[str], left: str, right: str) -> sql.Composable:
+    return sql.SQL(" and ").join(
+        sql.SQL("{l}.{c} = {r}.{c}").format(
+            l=sql.Identifier(left), r=sql.Identifier(right), c=sql.Identifier(k)
+        )
+        for k in key
+    )
+
+
+def lock_table(conn: psycopg.Connection[TupleRow], table: Table) -> None:
+    """Serialize writers of one table (say a backfill overlapping the schedule) until commit."""
+    conn.execute(
+        "select pg_advisory_xact_lock(hashtextextended(%s, 0))", (f"mission-pipeline:{table.qualified}",)
+    )
+
+
+def check_unique_keys(conn: psycopg.Connection[TupleRow], table: Table, key: Sequence[str]) -> None:
+    """Two staged rows with one key would make the upsert fail midway: name them up front."""
+    cols = sql.SQL(", ").join(map(sql.Identifier, key))
+    dupes = conn.execute(
+        sql.SQL("select {cols}, count(*) from {stage} group by {cols} having count(*) > 1 limit 3").format(
+            cols=cols, stage=STAGE
+        )
+    ).fetchall()
+    if dupes:
+        shown = "; ".join(f"{tuple(row[:-1])} x{row[-1]}" for row in dupes)
+        raise TableShapeError(f"{table.qualified}: duplicate keys ({', '.join(key)}) in the output: {shown}")
+
+
+def check_window(conn: psycopg.Connection[TupleRow], table: Table, window: Window) -> None:
+    """Rows outside the partition being written would be lost or duplicated by the next replace."""
+    row = conn.execute(
+        sql.SQL(
+            "select count(*), min({c})::text, max({c})::text from {stage} where not ({c} >= %s and {c} < %s)"
+            " or {c} is null"
+        ).format(c=sql.Identifier(window.column), stage=STAGE),
+        (window.lower, window.upper),
+    ).fetchone()
+    if row and row[0]:
+        raise TableShapeError(
+            f"{table.qualified}: {row[0]} row(s) have {window.column} outside the partition "
+            f"[{window.lower}, {window.upper}) (found {row[1]} .. {row[2]})"
+        )
+
+
+def delete_window(
+    conn: psycopg.Connection[TupleRow], table: Table, window: Window, key: Sequence[str]
+) -> int:
+    """Delete the window's rows that the new output does not have (all of them without a key)."""
+    statement = sql.SQL("delete from {t} as t where t.{c} >= %s and t.{c} < %s").format(
+        t=_target(table), c=sql.Identifier(window.column)
+    )
+    if key:
+        statement += sql.SQL(" and not exists (select 1 from {stage} as s where {match})").format(
+            stage=STAGE, match=_key_match(key, "s", "t")
+        )
+    return conn.execute(statement, (window.lower, window.upper)).rowcount
+
+
+def insert_all(conn: psycopg.Connection[TupleRow], table: Table, columns: Sequence[str]) -> int:
+    """Plain insert of every staged row."""
+    cols = sql.SQL(", ").join(map(sql.Identifier, columns))
+    return conn.execute(
+        sql.SQL("insert into {t} ({cols}) select {cols} from {stage}").format(
+            t=_target(table), cols=cols, stage=STAGE
+        )
+    ).rowcount
+
+
+def upsert(
+    conn: psycopg.Connection[TupleRow],
+    table: Table,
+    columns: Sequence[str],
+    key: Sequence[str],
+    *,
+    clear_column: str | None = None,
+) -> tuple[int, int]:
+    """Insert new keys, update rows whose values changed, leave identical rows alone.
+
+    Returns (inserted, updated). `clear_column` (a sync's gone marker) is reset to null on rows that
+    are present again.
+    """
+    values = [c for c in columns if c not in key and c not in MANAGED_COLUMNS]
+    assignments: list[sql.Composable] = [
+        sql.SQL("{c} = excluded.{c}").format(c=sql.Identifier(c)) for c in values
+    ]
+    old: list[sql.Composable] = [sql.SQL("t.{c}").format(c=sql.Identifier(c)) for c in values]
+    new: list[sql.Composable] = [sql.SQL("excluded.{c}").format(c=sql.Identifier(c)) for c in values]
+    if clear_column:
+        assignments.append(sql.SQL("{c} = null").format(c=sql.Identifier(clear_column)))
+        old.append(sql.SQL("t.{c}").format(c=sql.Identifier(clear_column)))
+        new.append(sql.NULL)
+    cols = sql.SQL(", ").join(map(sql.Identifier, columns))
+    conflict: sql.Composable
+    if assignments:
+        conflict = sql.SQL("do update set {sets} where ({old}) is distinct from ({new})").format(
+            sets=sql.SQL(", ").join(assignments),
+            old=sql.SQL(", ").join(old),
+            new=sql.SQL(", ").join(new),
+        )
+    else:
+        conflict = sql.SQL("do nothing")
+    row = conn.execute(
+        sql.SQL(
+            "with written as (insert into {t} as t ({cols}) select {cols} from {stage}"
+            " on conflict ({key}) {conflict} returning (xmax = 0) as inserted)"
+            " select count(*) filter (where inserted), count(*) filter (where not inserted) from written"
+        ).format(
+            t=_target(table),
+            cols=cols,
+            stage=STAGE,
+            key=sql.SQL(", ").join(map(sql.Identifier, key)),
+            conflict=conflict,
+        )
+    ).fetchone()
+    assert row is not None
+    return int(row[0]), int(row[1])
+
+
+def remove_missing(
+    conn: psycopg.Connection[TupleRow],
+    table: Table,
+    key: Sequence[str],
+    scope: Mapping[str, Sequence[Any]] | None,
+    *,
+    gone_column: str | None = None,
+) -> int:
+    """Rows of the scope whose key the new output lacks: deleted, or marked gone with now()."""
+    conditions: list[sql.Composable] = [
+        sql.SQL("not exists (select 1 from {stage} as s where {match})").format(
+            stage=STAGE, match=_key_match(key, "s", "t")
+        )
+    ]
+    params: list[Any] = []
+    for column, values in (scope or {}).items():
+        conditions.append(sql.SQL("t.{c} = any(%s)").format(c=sql.Identifier(column)))
+        params.append(list(values))
+    if gone_column:
+        conditions.append(sql.SQL("t.{g} is null").format(g=sql.Identifier(gone_column)))
+        statement = sql.SQL("update {t} as t set {g} = now() where {cond}").format(
+            t=_target(table), g=sql.Identifier(gone_column), cond=sql.SQL(" and ").join(conditions)
+        )
+    else:
+        statement = sql.SQL("delete from {t} as t where {cond}").format(
+            t=_target(table), cond=sql.SQL(" and ").join(conditions)
+        )
+    return conn.execute(statement, params).rowcount

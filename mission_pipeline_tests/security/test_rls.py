@@ -1,0 +1,70 @@
+"""Supabase RLS on a real PostgreSQL, with claims set the way PostgREST sets them."""
+
+from __future__ import annotations
+
+import json
+
+import psycopg
+import pytest
+
+from mission_pipeline.warehouse.database import DatabaseTarget
+from mission_pipeline_tests.security.rls_matrix import (
+    IDENTITIES,
+    OPERATIONS,
+    expected,
+    project_tables,
+    render_markdown,
+    run_matrix,
+)
+
+
+def _read_as(target: DatabaseTarget, claims: dict[str, object]) -> int:
+    with target.connect(autocommit=True) as conn, conn.transaction(force_rollback=True):
+        conn.execute(
+            "insert into agent_usage (agent_id, date, input_tokens) values ('main', '2026-11-27', 5)"
+        )
+        conn.execute("select set_config('role', 'authenticated', true)")
+        conn.execute("select set_config('request.jwt.claims', %s, true)", (json.dumps(claims),))
+        row = conn.execute("select count(*) from agent_usage").fetchone()
+        assert row is not None
+        return int(row[0])
+
+
+def test_a_supliful_user_reads(database: DatabaseTarget) -> None:
+    assert (
+        _read_as(database, {"role": "authenticated", "email": "ops@supliful.com", "is_anonymous": False}) == 1
+    )
+
+
+def test_a_lookalike_domain_reads_nothing(database: DatabaseTarget) -> None:
+    assert _read_as(database, {"role": "authenticated", "email": "ops@supliful.com.evil.io"}) == 0
+
+
+def test_the_full_access_matrix_holds(database: DatabaseTarget) -> None:
+    results = run_matrix(database)
+    tables = project_tables(database)
+    assert len(tables) == 7
+    assert len(results) == len(tables) * len(IDENTITIES) * len(OPERATIONS)
+    wrong = {
+        key: outcome
+        for key, outcome in results.items()
+        if (outcome == "allowed") != expected(next(i for i in IDENTITIES if i.label == key[2]), key[1])
+    }
+    assert wrong == {}, render_markdown(results)
+
+
+def test_no_claims_read_nothing(database: DatabaseTarget) -> None:
+    with database.connect(autocommit=True) as conn, conn.transaction(force_rollback=True):
+        conn.execute("insert into cron_jobs (job_id) values ('j1')")
+        conn.execute("select set_config('role', 'authenticated', true)")
+        conn.execute("select set_config('request.jwt.claims', '', true)")
+        assert conn.execute("select count(*) from cron_jobs").fetchone() == (0,)
+
+
+def test_broken_claims_fail_the_query_instead_of_reading(database: DatabaseTarget) -> None:
+    with database.connect(autocommit=True) as conn, conn.transaction(force_rollback=True):
+        conn.execute("insert into cron_jobs (job_id) values ('j1')")
+        conn.execute("select set_config('role', 'authenticated', true)")
+        conn.execute("select set_config('request.jwt.claims', 'not json', true)")
+        with pytest.raises(psycopg.errors.InvalidTextRepresentation):
+            conn.execute("select count(*) from cron_jobs")
