@@ -30,9 +30,7 @@ def find_openclaw_cli(setting: str | None = "auto") -> list[str] | None:
     return [str(path)]
 
 
-def run_openclaw_json(
-    command: list[str], args: list[str], *, state_dir: Path, timeout: float = 120.0
-) -> Any:
+def run_openclaw_json(command: list[str], args: list[str], *, state_dir: Path, timeout: float = 120.0) -> Any:
     """Run `openclaw <args>` against `state_dir` and return its parsed JSON output."""
     env = {**os.environ, "OPENCLAW_STATE_DIR": str(state_dir), "NO_COLOR": "1"}
     shown = " ".join(["openclaw", *args])
