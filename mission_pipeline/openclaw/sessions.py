@@ -1,0 +1,176 @@
+"""The session index: one row per session key, from OpenClaw's store or its CLI.
+
+These are snapshots for labels and attribution (agent, key, kind, model). Their token fields are
+the last run only, so they are never used for billing; usage comes from `usage.read_usage_events`.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from mission_pipeline.openclaw.cli import OpenClawCliError, run_openclaw_json
+from mission_pipeline.openclaw.problems import ProblemLog
+from mission_pipeline.openclaw.transcripts import sqlite as db
+from mission_pipeline.openclaw.transcripts.files import agent_db_path, agent_ids_in, relative, sessions_dir
+from mission_pipeline.openclaw.transcripts.keys import read_sessions_json
+
+SessionSource = Literal["cli", "sqlite", "sessions.json"]
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRecord:
+    """One session key and what the store says about its current session."""
+
+    agent_id: str
+    session_id: str | None
+    session_key: str
+    kind: str
+    model: str | None
+    model_provider: str | None
+    status: str | None
+    started_at: datetime | None
+    updated_at: datetime | None
+    entry: dict[str, Any]
+    source: SessionSource
+
+
+def read_session_index(
+    state_dir: Path, *, agent_ids: Sequence[str] | None = None, problems: ProblemLog
+) -> list[SessionRecord]:
+    """Every session of the given (default: all) agents from the store: SQLite, else sessions.json."""
+    records: list[SessionRecord] = []
+    for agent_id in agent_ids_in(state_dir, agent_ids):
+        path = agent_db_path(state_dir, agent_id)
+        if path.is_file():
+            records += _from_sqlite(state_dir, agent_id, path, problems)
+        else:
+            index = sessions_dir(state_dir, agent_id) / "sessions.json"
+            for key, entry in read_sessions_json(index, state_dir, problems).items():
+                records.append(session_record(key, entry, agent_id, "sessions.json"))
+    return records
+
+
+def read_session_index_from_cli(
+    command: list[str], state_dir: Path, *, timeout: float = 120.0
+) -> list[SessionRecord]:
+    """`openclaw sessions --all-agents --json` as records (raises OpenClawCliError when it fails)."""
+    args = ["sessions", "--all-agents", "--json"]
+    payload = run_openclaw_json(command, args, state_dir=state_dir, timeout=timeout)
+    if isinstance(payload, dict) and payload.get("hasMore") is True:
+        # The command has no offset: the full list is one call with --limit all.
+        payload = run_openclaw_json(command, [*args, "--limit", "all"], state_dir=state_dir, timeout=timeout)
+    return parse_cli_sessions(payload)
+
+
+def parse_cli_sessions(payload: Any) -> list[SessionRecord]:
+    """Records from the JSON printed by `openclaw sessions --json` (raises OpenClawCliError if not)."""
+    rows = payload.get("sessions") if isinstance(payload, dict) else None
+    if not isinstance(rows, list):
+        raise OpenClawCliError("`openclaw sessions --json` printed no `sessions` list")
+    records = []
+    for row in rows:
+        if isinstance(row, dict) and isinstance(row.get("key"), str):
+            agent = row.get("agentId")
+            records.append(session_record(row["key"], row, agent if isinstance(agent, str) else None, "cli"))
+    return records
+
+
+def session_record(
+    key: str, entry: dict[str, Any], store_agent: str | None, source: SessionSource
+) -> SessionRecord:
+    """A record from a store entry or CLI row (same field names); odd field types read as None."""
+    kind = entry.get("kind") if source == "cli" else None
+    return SessionRecord(
+        agent_id=_agent_of(key) or store_agent or "main",
+        session_id=_text(entry.get("sessionId")),
+        session_key=key,
+        kind=kind if isinstance(kind, str) else session_kind(key, entry),
+        model=_text(entry.get("model")),
+        model_provider=_text(entry.get("modelProvider")),
+        status=_text(entry.get("status")),
+        started_at=_time(entry.get("sessionStartedAt")),
+        updated_at=_time(entry.get("updatedAt")),
+        entry=entry,
+        source=source,
+    )
+
+
+def session_kind(key: str, entry: dict[str, Any]) -> str:
+    """The CLI's `kind` (OpenClaw 2026.9.6 `classifySessionKind`): cron, spawn-child, group or direct."""
+    if key in ("global", "unknown"):
+        return key
+    rest = _rest_of(key)
+    if rest is not None and rest.lower().startswith("cron:"):
+        return "cron"
+    if entry.get("spawnedBy"):
+        return "spawn-child"
+    if (
+        entry.get("chatType") in ("group", "channel")
+        or ":group:" in key.lower()
+        or ":channel:" in key.lower()
+    ):
+        return "group"
+    return "direct"
+
+
+def _from_sqlite(state_dir: Path, agent_id: str, path: Path, problems: ProblemLog) -> list[SessionRecord]:
+    rel = relative(state_dir, path)
+    records = []
+    try:
+        conn = db.connect_readonly(path)
+        try:
+            # entry_valid is 0 until `openclaw doctor` validates a row (so in every backup copy): the
+            # entry is still what OpenClaw wrote, so it is read regardless.
+            rows = conn.execute(
+                "SELECT session_key, current_session_id, entry_json FROM session_nodes ORDER BY session_key"
+            ).fetchall()
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        problems.add(rel, f"cannot read session_nodes: {exc}")
+        return []
+    for key, session_id, text in rows:
+        try:
+            entry = json.loads(text)
+        except (TypeError, ValueError) as exc:
+            problems.add(rel, f"entry_json is not JSON: {exc}", row=f"session_nodes {key}")
+            continue
+        if not isinstance(entry, dict):
+            problems.add(rel, "entry_json is not an object", row=f"session_nodes {key}")
+            continue
+        entry.setdefault("sessionId", session_id)
+        records.append(session_record(key, entry, agent_id, "sqlite"))
+    return records
+
+
+def _rest_of(key: str) -> str | None:
+    """The part after `agent:<id>:`, as OpenClaw's parseAgentSessionKey splits it."""
+    if key[:6].lower() != "agent:":
+        return None
+    end = key.find(":", 6)
+    if end < 0 or not key[6:end].strip():
+        return None
+    rest = key[end + 1 :]
+    return rest if rest and not rest.startswith(":") else None
+
+
+def _agent_of(key: str) -> str | None:
+    return key[6 : key.find(":", 6)].strip().lower() if _rest_of(key) is not None else None
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _time(value: Any) -> datetime | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if not 946_684_800_000 <= value < 7_258_118_400_000:
+        return None
+    return datetime.fromtimestamp(value / 1000, tz=UTC)

@@ -1,0 +1,102 @@
+"""Session keys for transcripts of the file era (≤ 2026.7.1), which carry only a session id.
+
+`sessions.json` maps each key to its current `sessionId` and `sessionFile`; 2026.5.28 writes
+`sessionFile` as an absolute path of wherever the state dir was then, so only its file name is used,
+looked up in the agent's own sessions folder. Earlier runs of a cron job are no longer in
+`sessions.json` (the key points at the latest run), but the cron run log names their session.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path, PurePath
+from typing import Any
+
+from mission_pipeline.openclaw.problems import ProblemLog
+from mission_pipeline.openclaw.transcripts.files import classify_session_file, relative
+from mission_pipeline.openclaw.transcripts.jsonl import ArchiveError, iter_file_lines
+
+
+def read_sessions_json(path: Path, state_dir: Path, problems: ProblemLog) -> dict[str, dict[str, Any]]:
+    """The entries of one `sessions.json` (key → entry); {} with a problem when it is unreadable."""
+    try:
+        data = json.loads(path.read_bytes())
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        problems.add(relative(state_dir, path), f"unreadable session index: {exc}")
+        return {}
+    if not isinstance(data, dict):
+        problems.add(relative(state_dir, path), "session index is not a JSON object")
+        return {}
+    entries: dict[str, dict[str, Any]] = {}
+    for key, entry in data.items():
+        if isinstance(entry, dict):
+            entries[key] = entry
+        else:
+            problems.add(relative(state_dir, path), "entry is not an object", row=key)
+    return entries
+
+
+def file_era_keys(state_dir: Path, agent_id: str, problems: ProblemLog) -> dict[str, str]:
+    """session id → session key from the agent's `sessions.json`."""
+    keys: dict[str, str] = {}
+    index = state_dir / "agents" / agent_id / "sessions" / "sessions.json"
+    for key, entry in read_sessions_json(index, state_dir, problems).items():
+        session_id = entry.get("sessionId")
+        if isinstance(session_id, str):
+            keys.setdefault(session_id, key)
+        session_file = entry.get("sessionFile")
+        if isinstance(session_file, str):
+            known = classify_session_file(PurePath(session_file).name)
+            if known is not None:
+                keys.setdefault(known[1], key)
+    return keys
+
+
+def cron_run_keys(state_dir: Path, problems: ProblemLog) -> dict[str, str]:
+    """session id → `agent:<id>:cron:<jobId>` from the legacy cron run logs (`cron/runs/*.jsonl`)."""
+    keys: dict[str, str] = {}
+    runs = state_dir / "cron" / "runs"
+    try:
+        files = sorted(p for p in runs.iterdir() if p.name.endswith(".jsonl") and p.is_file())
+    except OSError:
+        return keys
+    for path in files:
+        try:
+            for _, data in iter_file_lines(path, compressed=False):
+                if data is None or b'"sessionKey"' not in data:
+                    continue
+                try:
+                    line = json.loads(data)
+                except (json.JSONDecodeError, UnicodeDecodeError):
+                    continue  # the cron reader reports its own bad lines
+                if isinstance(line, dict):
+                    session_id, key = line.get("sessionId"), line.get("sessionKey")
+                    if isinstance(session_id, str) and isinstance(key, str):
+                        keys.setdefault(session_id, base_cron_key(key))
+        except (OSError, ArchiveError) as exc:
+            problems.add(relative(state_dir, path), f"unreadable cron run log: {exc}")
+    return keys
+
+
+class CronKeys:
+    """`cron_run_keys`, read once per usage read and only when some file needs a key."""
+
+    def __init__(self, state_dir: Path, problems: ProblemLog) -> None:
+        self._state_dir, self._problems = state_dir, problems
+        self._keys: dict[str, str] | None = None
+
+    def keys(self) -> dict[str, str]:
+        """session id → cron job key."""
+        if self._keys is None:
+            self._keys = cron_run_keys(self._state_dir, self._problems)
+        return self._keys
+
+
+def base_cron_key(key: str) -> str:
+    """`agent:a:cron:job:run:sid` → `agent:a:cron:job`, the key the store uses for every run."""
+    parts = key.split(":")
+    if len(parts) == 6 and parts[0].lower() == "agent" and parts[2].lower() == "cron" and parts[4] == "run":
+        return ":".join(parts[:4])
+    return key

@@ -1,0 +1,110 @@
+"""Token usage of every model call in an OpenClaw state directory, one `UsageEvent` per call.
+
+Sources, in this order: each agent's SQLite transcripts (2026.7.2 and later), then live JSONL files
+(the file era, or leftovers next to SQLite), then archives (reset/deleted files, archives kept in
+SQLite, cold storage). A call can sit in several of them (leftover JSONL, a fork's copy of its
+parent, an archive of a deleted session), so every call has an `event_id` that is the same in every
+copy, and a read yields each id once: the first copy in that order wins.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, fields
+from datetime import datetime
+from pathlib import Path
+
+from mission_pipeline.openclaw.problems import ProblemLog
+from mission_pipeline.openclaw.transcripts.files import agent_ids_in
+from mission_pipeline.openclaw.transcripts.keys import CronKeys
+from mission_pipeline.openclaw.transcripts.sources import TranscriptSource, list_transcript_sources
+from mission_pipeline.openclaw.usage_readers import AgentReader
+from mission_pipeline.openclaw.usage_window import TimeWindow
+
+__all__ = [
+    "USAGE_EVENT_COLUMNS",
+    "TranscriptSource",
+    "UsageEvent",
+    "list_transcript_sources",
+    "read_usage_events",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class UsageEvent:
+    """One model call with its token counts, as OpenClaw recorded it (a row of the usage ledger)."""
+
+    event_id: str
+    agent_id: str
+    session_id: str | None
+    session_key: str | None
+    occurred_at: datetime
+    provider: str | None
+    model: str | None
+    input_tokens: int
+    output_tokens: int
+    cache_read_tokens: int
+    cache_write_tokens: int
+    recorded_cost_usd: float | None
+    response_id: str | None
+    stop_reason: str | None
+    source: str
+    source_path: str
+    source_line: int
+
+
+USAGE_EVENT_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(UsageEvent))
+
+
+def read_usage_events(
+    state_dir: Path,
+    *,
+    agent_ids: Sequence[str] | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    problems: ProblemLog,
+) -> Iterator[UsageEvent]:
+    """Stream the model calls with `start <= occurred_at < end`, each `event_id` once."""
+    window = TimeWindow.of(start, end)
+    cron = CronKeys(state_dir, problems)
+    agents = [AgentReader(state_dir, a, problems, window, cron) for a in agent_ids_in(state_dir, agent_ids)]
+    seen = _SeenIds()
+    for phase in ("sqlite", "jsonl", "archive"):
+        for agent in agents:
+            for found in agent.read(phase):
+                if window.contains(found.call.occurred_at) and seen.first(found.call.event_id):
+                    call = found.call
+                    yield UsageEvent(
+                        event_id=call.event_id,
+                        agent_id=agent.agent_id,
+                        session_id=found.session_id,
+                        session_key=found.session_key,
+                        occurred_at=call.occurred_at,
+                        provider=call.provider,
+                        model=call.model,
+                        input_tokens=call.input_tokens,
+                        output_tokens=call.output_tokens,
+                        cache_read_tokens=call.cache_read_tokens,
+                        cache_write_tokens=call.cache_write_tokens,
+                        recorded_cost_usd=call.recorded_cost_usd,
+                        response_id=call.response_id,
+                        stop_reason=call.stop_reason,
+                        source=found.source,
+                        source_path=found.source_path,
+                        source_line=found.source_line,
+                    )
+
+
+class _SeenIds:
+    """Event ids already yielded, kept as 64-bit digests (~70 bytes each) instead of the strings."""
+
+    def __init__(self) -> None:
+        self._digests: set[int] = set()
+
+    def first(self, event_id: str) -> bool:
+        digest = int.from_bytes(hashlib.blake2b(event_id.encode(), digest_size=8).digest(), "little")
+        if digest in self._digests:
+            return False
+        self._digests.add(digest)
+        return True
