@@ -1,0 +1,1 @@
+"""Model prices (a TOML data file shipped in the package) and the cost arithmetic built on them."""
