@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     usage_start_date: dt.date = Field(default=dt.date(2026, 1, 1), description="First usage partition.")
     pricing_file: Path | None = Field(default=None, description="A pricing TOML replacing the shipped one.")
     auto_migrate: bool = Field(default=True, description="Apply pending migrations before the first write.")
+    run_retention_days: int = Field(
+        default=14, ge=0, description="Finished runs of the 5-minute and hourly jobs kept (0: all)."
+    )
     alert_webhook_url: SecretStr | None = Field(
         default=None, description="Failed runs of the scheduled jobs are POSTed here when set."
     )

@@ -176,7 +176,9 @@ def _write(
         counts.inserted, counts.updated = writes.upsert(
             conn, table, columns, key, clear_column=spec.gone_column
         )
-        removed = writes.remove_missing(conn, table, key, output.sync_scope, gone_column=spec.gone_column)
+        removed = writes.remove_missing(
+            conn, table, key, output.sync_scope, exclude=output.sync_exclude, gone_column=spec.gone_column
+        )
         if spec.gone_column:
             counts.marked_gone = removed
         else:

@@ -11,8 +11,9 @@ from mission_pipeline.settings import Settings, get_settings
 from mission_pipeline.warehouse.database import DatabaseTarget, resolve_target
 from mission_pipeline.warehouse.migrations import apply_migrations
 
-# Migrate once per process and database, not once per asset.
+# Migrate once per process and database, not once per asset; say where writes go once per run.
 _migrated: set[str] = set()
+_announced_runs: set[str] = set()
 
 
 def open_warehouse(settings: Settings, *, log: Callable[[str], None]) -> DatabaseTarget:
@@ -40,7 +41,10 @@ class PostgresWarehouse(dg.ConfigurableResource):  # type: ignore[type-arg]
     _target: DatabaseTarget | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        log = context.log.info if context.log is not None else print
+        run_id = context.run.run_id if context.run is not None else ""
+        first_in_run = run_id not in _announced_runs
+        _announced_runs.add(run_id)
+        log = context.log.info if context.log is not None and first_in_run else (lambda _msg: None)
         self._target = open_warehouse(get_settings(), log=log)
 
     @property

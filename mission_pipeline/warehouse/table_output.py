@@ -16,17 +16,26 @@ class TableOutput:
     `chunks` is consumed once, inside the write's transaction, so a large history never sits in
     memory whole. `sync_scope` limits a sync's deletions to rows whose columns take these values
     (for example only the agents whose workspace was scanned); None means the whole table.
+    `sync_exclude` protects rows whose columns take these values (say an agent whose workspace
+    could not be read this time) from a sync's deletions.
     `summary` is called after the chunks are consumed; what it returns joins the run metadata.
     """
 
     chunks: Iterable[pd.DataFrame]
     sync_scope: Mapping[str, Sequence[Any]] | None = None
+    sync_exclude: Mapping[str, Sequence[Any]] | None = None
     summary: Callable[[], Mapping[str, Any]] | None = field(default=None, repr=False)
 
     @classmethod
-    def of(cls, frame: pd.DataFrame, *, sync_scope: Mapping[str, Sequence[Any]] | None = None) -> TableOutput:
+    def of(
+        cls,
+        frame: pd.DataFrame,
+        *,
+        sync_scope: Mapping[str, Sequence[Any]] | None = None,
+        sync_exclude: Mapping[str, Sequence[Any]] | None = None,
+    ) -> TableOutput:
         """One DataFrame with a sync scope."""
-        return cls(chunks=[frame], sync_scope=sync_scope)
+        return cls(chunks=[frame], sync_scope=sync_scope, sync_exclude=sync_exclude)
 
     def __iter__(self) -> Iterator[pd.DataFrame]:
         return iter(self.chunks)

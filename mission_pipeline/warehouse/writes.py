@@ -168,9 +168,10 @@ def remove_missing(
     key: Sequence[str],
     scope: Mapping[str, Sequence[Any]] | None,
     *,
+    exclude: Mapping[str, Sequence[Any]] | None = None,
     gone_column: str | None = None,
 ) -> int:
-    """Rows of the scope whose key the new output lacks: deleted, or marked gone with now()."""
+    """Rows of the scope (minus `exclude`) whose key the new output lacks: deleted, or marked gone."""
     conditions: list[sql.Composable] = [
         sql.SQL("not exists (select 1 from {stage} as s where {match})").format(
             stage=STAGE, match=_key_match(key, "s", "t")
@@ -179,6 +180,9 @@ def remove_missing(
     params: list[Any] = []
     for column, values in (scope or {}).items():
         conditions.append(sql.SQL("t.{c} = any(%s)").format(c=sql.Identifier(column)))
+        params.append(list(values))
+    for column, values in (exclude or {}).items():
+        conditions.append(sql.SQL("t.{c} <> all(%s)").format(c=sql.Identifier(column)))
         params.append(list(values))
     if gone_column:
         conditions.append(sql.SQL("t.{g} is null").format(g=sql.Identifier(gone_column)))

@@ -33,6 +33,17 @@ def run(
             "dagster/asset_partition_range_start": partition_range[0],
             "dagster/asset_partition_range_end": partition_range[1],
         }
+    if instance is None:
+        # An entered instance of its own: Dagster keeps the current instance in a context variable,
+        # and a run must never see one another test left behind.
+        with dg.instance_for_test() as own:
+            return run(
+                assets,
+                partition=partition,
+                partition_range=partition_range,
+                instance=own,
+                selection=selection,
+            )
     return dg.materialize(
         assets,
         resources=resources(),
