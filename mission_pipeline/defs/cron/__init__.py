@@ -1,0 +1,1 @@
+"""OpenClaw cron jobs and their run history."""

@@ -1,0 +1,145 @@
+"""Cron jobs as OpenClaw knows them, and their run history."""
+
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+
+from mission_pipeline.defs.resources import DATABASE_RETRY, OpenClawResource
+from mission_pipeline.openclaw.agents import discover_agents
+from mission_pipeline.openclaw.cli import OpenClawCliError
+from mission_pipeline.openclaw.config import OpenClawConfig, load_config
+from mission_pipeline.openclaw.cron import CronJobRecord, CronSnapshot, read_cron_jobs
+from mission_pipeline.openclaw.cron_runs import CronRunRecord, read_cron_runs
+from mission_pipeline.openclaw.problems import ProblemLog
+from mission_pipeline.openclaw.state_dir import expand_path
+from mission_pipeline.warehouse.table_output import TableOutput
+
+JOB_COLUMNS = [
+    "job_id", "name", "schedule", "payload_kind", "session_target", "enabled", "last_run", "next_run",
+    "agent_id", "last_status", "last_error", "last_duration_ms", "consecutive_errors", "schedule_json",
+    "payload_json", "state_json", "job_json", "source",
+]  # fmt: skip
+RUN_COLUMNS = [
+    "run_id", "job_id", "agent_id", "started_at", "finished_at", "status", "duration_ms", "model",
+    "provider", "error", "summary", "session_id", "session_key", "delivery_status", "raw_json", "source",
+]  # fmt: skip
+
+
+def no_state_failure(state_dir: Path, what: str) -> dg.Failure:
+    """The state directory is missing: a misconfiguration, not "everything was deleted"; no retries."""
+    return dg.Failure(
+        description=f"OpenClaw state directory {state_dir} does not exist; {what} left as is",
+        allow_retries=False,  # the retry policy is for the database; retrying cannot fix a path
+    )
+
+
+def cron_jobs_path(state_dir: Path, config: OpenClawConfig) -> Path:
+    """`cron.store` of openclaw.json if set, else `<stateDir>/cron/jobs.json`; run logs sit beside it."""
+    # The SQLite era still keys cron_jobs rows by this path (store_key), so it matters there too.
+    store = config.cron_store
+    return expand_path(store, base=state_dir) if store else state_dir / "cron" / "jobs.json"
+
+
+def _snapshot(openclaw: OpenClawResource, state_dir: Path, problems: ProblemLog) -> CronSnapshot:
+    config = load_config(state_dir, problems=problems)
+    agents = discover_agents(state_dir, config=config, problems=problems)
+    default_agent = next((a.id for a in agents if a.is_default), None)
+    try:
+        command, unusable = openclaw.cli_command(), None
+    except OpenClawCliError as exc:  # OPENCLAW_CLI names no executable: the store still answers
+        command, unusable = None, str(exc)
+    snapshot = read_cron_jobs(
+        state_dir,
+        cli_command=command,
+        problems=problems,
+        jobs_path=cron_jobs_path(state_dir, config),
+        default_agent_id=default_agent,
+    )
+    if unusable:
+        snapshot.cli_error = unusable
+        snapshot.detail = f"CLI unusable ({unusable}); fell back to: {snapshot.detail}"
+    return snapshot
+
+
+def _problems_md(problems: ProblemLog) -> dg.MetadataValue:
+    return dg.MetadataValue.md("\n".join(f"- `{p}`" for p in problems.lines(20)) or "none")
+
+
+def job_frame(jobs: list[CronJobRecord], source: str) -> pd.DataFrame:
+    """One row per job, columns as in cron_jobs."""
+    frame = pd.DataFrame([{**vars(job), "source": source} for job in jobs], columns=JOB_COLUMNS)
+    for column in ("last_run", "next_run"):
+        frame[column] = pd.to_datetime(frame[column], utc=True)
+    for column in ("last_duration_ms", "consecutive_errors"):
+        frame[column] = frame[column].astype("Int64")
+    return frame
+
+
+def run_frame(runs: list[CronRunRecord]) -> pd.DataFrame:
+    """One row per run, columns as in cron_job_runs."""
+    frame = pd.DataFrame([vars(run) for run in runs], columns=RUN_COLUMNS)
+    for column in ("started_at", "finished_at"):
+        frame[column] = pd.to_datetime(frame[column], utc=True)
+    frame["duration_ms"] = frame["duration_ms"].astype("Int64")
+    return frame
+
+
+@dg.asset(
+    group_name="cron",
+    retry_policy=DATABASE_RETRY,
+    kinds={"python", "postgres"},
+    metadata={"write_mode": "sync", "primary_key": ["job_id"]},
+)
+def cron_jobs(context: dg.AssetExecutionContext, openclaw: OpenClawResource) -> dg.Output[TableOutput]:
+    """OpenClaw's cron jobs and their status; jobs deleted in OpenClaw leave the table."""
+    state_dir = openclaw.state_dir()
+    if not state_dir.is_dir():
+        raise no_state_failure(state_dir, "cron_jobs")
+    problems = ProblemLog(base=state_dir)
+    snapshot = _snapshot(openclaw, state_dir, problems)
+    frame = job_frame(snapshot.jobs, snapshot.source)
+    if snapshot.cli_error:
+        context.log.warning(f"OpenClaw CLI: {snapshot.cli_error}")
+    # A partial read (a job row that did not parse, a store that failed) must not delete jobs.
+    scope: dict[str, list[str]] | None = None if snapshot.complete else {"job_id": []}
+    if not snapshot.complete:
+        context.log.warning("the cron store was read only in part: no job is removed this run")
+    return dg.Output(
+        TableOutput.of(frame, sync_scope=scope),
+        metadata={
+            "source": snapshot.source,
+            "source_detail": snapshot.detail,
+            "jobs": len(frame),
+            "enabled_jobs": int(frame["enabled"].sum()) if len(frame) else 0,
+            "complete": snapshot.complete,
+            "problems": _problems_md(problems),
+        },
+    )
+
+
+@dg.asset(
+    group_name="cron",
+    retry_policy=DATABASE_RETRY,
+    kinds={"python", "postgres"},
+    metadata={"write_mode": "upsert", "primary_key": ["run_id"]},
+)
+def cron_job_runs(context: dg.AssetExecutionContext, openclaw: OpenClawResource) -> dg.Output[pd.DataFrame]:
+    """Cron run history, kept after OpenClaw rotates it away (token fields are not billing data)."""
+    state_dir = openclaw.state_dir()
+    problems = ProblemLog(base=state_dir)
+    runs: list[CronRunRecord] = []
+    if state_dir.is_dir():
+        runs_dir = cron_jobs_path(state_dir, load_config(state_dir, problems=problems)).parent / "runs"
+        runs = read_cron_runs(state_dir, problems=problems, runs_dir=runs_dir)
+    frame = run_frame(runs)
+    return dg.Output(
+        frame,
+        metadata={
+            "runs": len(frame),
+            "runs_by_status": frame["status"].fillna("unknown").value_counts().to_dict()
+            if len(frame)
+            else {},
+            "problems": _problems_md(problems),
+        },
+    )

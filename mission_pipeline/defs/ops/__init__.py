@@ -1,0 +1,1 @@
+"""Operating the pipeline: failure alerts and run retention."""

@@ -1,0 +1,71 @@
+"""Reports failed runs of the scheduled jobs: in the log, and to a webhook when one is configured."""
+
+import json
+import urllib.error
+import urllib.request
+
+import dagster as dg
+
+from mission_pipeline.defs.cron.schedules import cron_job
+from mission_pipeline.defs.usage.schedules import usage_job, usage_refresh_job
+from mission_pipeline.defs.workspaces.definitions import workspace_job
+from mission_pipeline.redaction import redact
+from mission_pipeline.settings import get_settings
+
+MONITORED_JOBS = [usage_job, usage_refresh_job, cron_job, workspace_job]
+
+
+def failure_message(job_name: str, run_id: str, error: str | None) -> str:
+    """One paragraph an operator can act on; secrets masked."""
+    secrets = get_settings().secret_values()
+    text = f"mission-pipeline run {run_id[:8]} of {job_name} failed"
+    if error:
+        # Masked before it is cut to one short line, so no half secret survives at the cut.
+        text += f": {' '.join(redact(error, secrets).split())[:500]}"
+    return redact(text, secrets)
+
+
+def step_error(instance: dg.DagsterInstance, run_id: str) -> str | None:
+    """The first failed step and its error: the run's own failure event names only the steps."""
+    for entry in instance.all_logs(run_id, of_type=dg.DagsterEventType.STEP_FAILURE):
+        event = entry.dagster_event
+        data = event.step_failure_data if event is not None else None
+        if event is not None and data is not None and data.error is not None:
+            return f"step {event.step_key}: {data.error.message}"
+    return None
+
+
+def post_webhook(url: str, payload: dict[str, str], timeout: float = 10.0) -> str | None:
+    """POST JSON; returns a reason when it failed (never raises, never shows the URL)."""
+    request = urllib.request.Request(  # noqa: S310 - the operator configures an http(s) URL
+        url, data=json.dumps(payload).encode(), headers={"Content-Type": "application/json"}, method="POST"
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            return None if 200 <= response.status < 300 else f"HTTP {response.status}"
+    except urllib.error.HTTPError as exc:
+        return f"HTTP {exc.code}"
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        return type(exc).__name__
+
+
+@dg.run_failure_sensor(
+    name="run_failure_alert_sensor",
+    monitored_jobs=MONITORED_JOBS,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+)
+def run_failure_alert_sensor(context: dg.RunFailureSensorContext) -> None:
+    """Logs each failed run of the scheduled jobs and POSTs it to ALERT_WEBHOOK_URL if set."""
+    run = context.dagster_run
+    error = step_error(context.instance, run.run_id) or (
+        context.failure_event.message if context.failure_event else None
+    )
+    message = failure_message(run.job_name, run.run_id, error)
+    context.log.error(message)
+    webhook = get_settings().alert_webhook_url
+    if webhook is not None and webhook.get_secret_value():
+        failed = post_webhook(
+            webhook.get_secret_value(), {"text": message, "run_id": run.run_id, "job": run.job_name}
+        )
+        if failed:
+            context.log.warning(f"alert webhook did not accept the message ({failed})")

@@ -1,0 +1,39 @@
+"""Resources shared by every domain: OpenClaw's state, the warehouse and its IO manager."""
+
+from pathlib import Path
+
+import dagster as dg
+
+from mission_pipeline.openclaw.cli import find_openclaw_cli
+from mission_pipeline.openclaw.state_dir import resolve_state_dir
+from mission_pipeline.settings import get_settings
+from mission_pipeline.warehouse.io_manager import PostgresPandasIOManager
+from mission_pipeline.warehouse.resource import PostgresWarehouse
+
+# Reaching the database can fail for a moment (a restart, a pooler hiccup): retry with backoff.
+DATABASE_RETRY = dg.RetryPolicy(
+    max_retries=3, delay=5, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS
+)
+
+
+class OpenClawResource(dg.ConfigurableResource):  # type: ignore[type-arg]
+    """OpenClaw's state directory and CLI, found the way OpenClaw itself finds them."""
+
+    def state_dir(self) -> Path:
+        """OPENCLAW_STATE_DIR, else $OPENCLAW_HOME/.openclaw, else ~/.openclaw."""
+        configured = get_settings().openclaw_state_dir
+        return configured.expanduser() if configured is not None else resolve_state_dir()
+
+    def cli_command(self) -> list[str] | None:
+        """The OpenClaw CLI when installed (and not turned off with OPENCLAW_CLI=off)."""
+        return find_openclaw_cli(get_settings().openclaw_cli)
+
+
+def shared_resources() -> dict[str, object]:
+    """The resources every job uses; one warehouse so the target is resolved once per run."""
+    warehouse = PostgresWarehouse()
+    return {
+        "warehouse": warehouse,
+        "io_manager": PostgresPandasIOManager(warehouse=warehouse),
+        "openclaw": OpenClawResource(),
+    }

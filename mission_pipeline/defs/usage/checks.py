@@ -1,0 +1,112 @@
+"""Usage asset checks, evaluated in the same run right after the write, on the run's own window.
+
+They are returned by the assets themselves (check_specs) so that each one sees exactly the
+partitions its run wrote, single day or backfill range.
+"""
+
+from typing import Any
+
+import dagster as dg
+import pandas as pd
+
+from mission_pipeline.openclaw.problems import ProblemLog
+from mission_pipeline.warehouse.resource import PostgresWarehouse
+
+_LEDGER_WINDOW = "from openclaw_usage_events where occurred_at >= %s and occurred_at < %s"
+_TOKENS = ("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens")
+
+
+def _one(warehouse: PostgresWarehouse, statement: str, params: tuple[Any, ...]) -> tuple[Any, ...]:
+    with warehouse.connect() as conn:
+        row = conn.execute(statement, params).fetchone()
+    assert row is not None
+    return tuple(row)
+
+
+def ledger_tokens_non_negative(warehouse: PostgresWarehouse, window: dg.TimeWindow) -> dg.AssetCheckResult:
+    """No ledger row of the window has a negative token count."""
+    condition = " or ".join(f"{c} < 0" for c in _TOKENS)
+    (bad,) = _one(
+        warehouse, f"select count(*) {_LEDGER_WINDOW} and ({condition})", (window.start, window.end)
+    )
+    return dg.AssetCheckResult(
+        check_name="tokens_non_negative", passed=bad == 0, metadata={"negative_rows": int(bad)}
+    )
+
+
+def source_lines_readable(problems: ProblemLog) -> dg.AssetCheckResult:
+    """Warns when transcript lines or rows were skipped; names them."""
+    return dg.AssetCheckResult(
+        check_name="source_lines_readable",
+        passed=problems.count == 0,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "unreadable": problems.count,
+            "first_problems": dg.MetadataValue.md(
+                "\n".join(f"- `{p}`" for p in problems.lines(20)) or "none"
+            ),
+        },
+    )
+
+
+def usage_matches_ledger(
+    warehouse: PostgresWarehouse, window: dg.TimeWindow, usage: pd.DataFrame
+) -> dg.AssetCheckResult:
+    """agent_usage's token sums and call counts equal the ledger's for the same window."""
+    columns = ", ".join(f"coalesce(sum({c}), 0)" for c in _TOKENS)
+    ledger = _one(warehouse, f"select {columns}, count(*) {_LEDGER_WINDOW}", (window.start, window.end))
+    written = (*(int(usage[c].sum()) for c in _TOKENS), int(usage["message_count"].sum()))
+    names = [*_TOKENS, "message_count"]
+    return dg.AssetCheckResult(
+        check_name="totals_match_ledger",
+        passed=tuple(int(v) for v in ledger) == written,
+        metadata={f"ledger_{n}": int(v) for n, v in zip(names, ledger, strict=True)}
+        | {f"agent_usage_{n}": v for n, v in zip(names, written, strict=True)},
+    )
+
+
+def usage_tokens_non_negative(usage: pd.DataFrame) -> dg.AssetCheckResult:
+    """No agent_usage row has a negative token count or cost."""
+    numeric = [*_TOKENS, "total_cost", "message_count"]
+    bad = int((usage[numeric] < 0).any(axis=1).sum()) if len(usage) else 0
+    return dg.AssetCheckResult(
+        check_name="tokens_non_negative", passed=bad == 0, metadata={"negative_rows": bad}
+    )
+
+
+def all_models_priced(by_model: pd.DataFrame, pricing_source: str) -> dg.AssetCheckResult:
+    """Warns about models the pricing table has no price for (their tokens count, their cost is null)."""
+    unpriced = by_model[~by_model["priced"]] if len(by_model) else by_model
+    models = sorted(set(unpriced["model"])) if len(unpriced) else []
+    return dg.AssetCheckResult(
+        check_name="all_models_priced",
+        passed=not models,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "unpriced_models": ", ".join(models) or "none",
+            "unpriced_calls": int(unpriced["message_count"].sum()) if len(unpriced) else 0,
+            "pricing_table": pricing_source,
+        },
+    )
+
+
+def cost_matches_recorded(by_model: pd.DataFrame, tolerance: float = 0.01) -> dg.AssetCheckResult:
+    """Warns when the pipeline's cost differs from OpenClaw's recorded cost by more than `tolerance`."""
+    priced = by_model[by_model["priced"]] if len(by_model) else by_model
+    computed = float(priced["total_cost"].sum()) if len(priced) else 0.0
+    recorded = float(priced["recorded_cost_usd"].fillna(0).sum()) if len(priced) else 0.0
+    difference = computed - recorded
+    relative = abs(difference) / recorded if recorded else (0.0 if not computed else 1.0)
+    return dg.AssetCheckResult(
+        check_name="cost_matches_recorded",
+        passed=relative <= tolerance,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "computed_cost_usd": round(computed, 6),
+            "openclaw_recorded_cost_usd": round(recorded, 6),
+            "difference_usd": round(difference, 6),
+            "relative_difference": round(relative, 4),
+            "note": "OpenClaw prices calls with its own configured per-1M prices; the pipeline uses its "
+            "pricing table, so a difference means the two price lists disagree.",
+        },
+    )

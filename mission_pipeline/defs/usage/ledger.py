@@ -1,0 +1,54 @@
+"""The raw usage ledger: every deduplicated assistant call, upserted by event id, never deleted."""
+
+from collections.abc import Iterator
+from typing import Any
+
+import dagster as dg
+
+from mission_pipeline.defs.resources import OpenClawResource
+from mission_pipeline.defs.usage import checks
+from mission_pipeline.defs.usage.frames import LedgerTally, event_frames
+from mission_pipeline.defs.usage.partitions import daily_usage_asset
+from mission_pipeline.openclaw.problems import ProblemLog
+from mission_pipeline.openclaw.usage import read_usage_events
+from mission_pipeline.warehouse.resource import PostgresWarehouse
+from mission_pipeline.warehouse.table_output import TableOutput
+
+
+@daily_usage_asset(
+    kinds={"python", "postgres"},
+    metadata={"write_mode": "upsert", "partition_expr": "occurred_at", "primary_key": ["event_id"]},
+    check_specs=[
+        dg.AssetCheckSpec("tokens_non_negative", asset="openclaw_usage_events"),
+        dg.AssetCheckSpec(
+            "source_lines_readable",
+            asset="openclaw_usage_events",
+            description="Every transcript line and row in the window could be read.",
+        ),
+    ],
+)
+def openclaw_usage_events(
+    context: dg.AssetExecutionContext, openclaw: OpenClawResource, warehouse: PostgresWarehouse
+) -> Iterator[Any]:
+    """Raw usage ledger: one row per deduplicated assistant call from OpenClaw's transcripts."""
+    window = context.partition_time_window
+    state_dir = openclaw.state_dir()
+    problems = ProblemLog(base=state_dir)
+    tally = LedgerTally()
+    events = tally.count(read_usage_events(state_dir, start=window.start, end=window.end, problems=problems))
+
+    def summary() -> dict[str, Any]:
+        return {
+            "openclaw_state_dir": str(state_dir),
+            "calls_read": sum(tally.calls.values()),
+            "calls_by_agent": dict(sorted(tally.calls.items())),
+            "unreadable_lines": problems.count,
+            "problems": dg.MetadataValue.md("\n".join(f"- `{p}`" for p in problems.lines(50)) or "none"),
+        }
+
+    if not state_dir.is_dir():
+        context.log.warning(f"OpenClaw state directory {state_dir} does not exist: no usage to read")
+    # Written by the IO manager as the chunks stream in, inside one transaction.
+    yield dg.Output(TableOutput(chunks=event_frames(events), summary=summary))
+    yield checks.ledger_tokens_non_negative(warehouse, window)
+    yield checks.source_lines_readable(problems)

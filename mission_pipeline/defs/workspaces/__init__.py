@@ -1,0 +1,1 @@
+"""The file index of every agent workspace."""

@@ -1,0 +1,29 @@
+"""Runs the project's real jobs in process, as the daemon would launch them."""
+
+import dagster as dg
+
+from mission_pipeline.definitions import defs
+
+
+def run_job(
+    name: str,
+    *,
+    instance: dg.DagsterInstance,
+    partition: str | None = None,
+    partition_range: tuple[str, str] | None = None,
+) -> dg.ExecuteInProcessResult:
+    """Execute job `name`; failures are returned, not raised."""
+    tags: dict[str, str] = {}
+    if partition_range is not None:
+        tags = {
+            "dagster/asset_partition_range_start": partition_range[0],
+            "dagster/asset_partition_range_end": partition_range[1],
+        }
+    return defs.resolve_job_def(name).execute_in_process(
+        instance=instance, partition_key=partition, tags=tags, raise_on_error=False
+    )
+
+
+def check_results(result: dg.ExecuteInProcessResult) -> dict[str, dg.AssetCheckEvaluation]:
+    """asset/check name -> evaluation."""
+    return {f"{e.asset_key.to_user_string()}/{e.check_name}": e for e in result.get_asset_check_evaluations()}

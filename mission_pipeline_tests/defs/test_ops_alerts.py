@@ -1,0 +1,155 @@
+"""run_failure_alert_sensor on a real failed cron_job run: the log, a real webhook, secrets kept out."""
+
+import json
+import logging
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+import pytest
+
+from mission_pipeline.defs.ops.alerts import run_failure_alert_sensor
+from mission_pipeline.settings import get_settings
+from mission_pipeline.warehouse.database import DatabaseTarget
+from mission_pipeline_tests.defs.jobs import run_job
+
+PASSWORD = "Sup3r-S3cret-pw-4711"
+
+
+class Webhook:
+    """A local HTTP endpoint that records the JSON bodies POSTed to it and answers `status`."""
+
+    def __init__(self) -> None:
+        self.bodies: list[dict[str, Any]] = []
+        self.status = 200
+        webhook = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", "0"))
+                webhook.bodies.append(json.loads(self.rfile.read(length)))
+                self.send_response(webhook.status)
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:  # keep the test output quiet
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/alert"
+
+
+@pytest.fixture
+def webhook() -> Iterator[Webhook]:
+    """A webhook server for one test; it shuts itself down after 60 s whatever happens."""
+    hook = Webhook()
+    thread = threading.Thread(target=hook.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    deadline = threading.Timer(60, hook.server.shutdown)
+    deadline.start()
+    yield hook
+    deadline.cancel()
+    hook.server.shutdown()
+    hook.server.server_close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def failed_run(
+    pipeline_env: DatabaseTarget,
+    instance: dg.DagsterInstance,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> dg.ExecuteInProcessResult:
+    """A real failed cron_job run whose error text quotes the database password (via a path)."""
+    monkeypatch.setenv("OPENCLAW_STATE_DIR", str(tmp_path / PASSWORD / "state"))
+    monkeypatch.setenv("OPENCLAW_CLI", "off")
+    get_settings.cache_clear()
+    result = run_job("cron_job", instance=instance)
+    assert not result.success
+    # From here on the process knows the password as part of SUPABASE_DB_URL, as in production.
+    monkeypatch.setenv(
+        "SUPABASE_DB_URL", f"postgresql://pipeline:{PASSWORD}@db.example.invalid:5432/postgres"
+    )
+    get_settings.cache_clear()
+    return result
+
+
+class Recorder(logging.Handler):
+    """Keeps every record logged to it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def evaluate(instance: dg.DagsterInstance, result: dg.ExecuteInProcessResult) -> list[logging.LogRecord]:
+    """Run the sensor on the run's failure event; the records it logged."""
+    context = dg.build_run_status_sensor_context(
+        sensor_name=run_failure_alert_sensor.name,
+        dagster_event=result.get_run_failure_event(),
+        dagster_instance=instance,
+        dagster_run=result.dagster_run,
+    )
+    handler = Recorder()
+    context.log.addHandler(handler)
+    run_failure_alert_sensor(context)
+    return handler.records
+
+
+def test_a_failed_run_is_logged_and_posted_without_secrets(
+    failed_run: dg.ExecuteInProcessResult,
+    instance: dg.DagsterInstance,
+    webhook: Webhook,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("ALERT_WEBHOOK_URL", webhook.url)
+    get_settings.cache_clear()
+    records = evaluate(instance, failed_run)
+    run_id = failed_run.run_id
+    errors = [r.getMessage() for r in records if r.levelno == logging.ERROR]
+    assert len(errors) == 1
+    assert f"run {run_id[:8]} of cron_job failed" in errors[0]
+    assert "does not exist" in errors[0]  # the step's own error, not just "steps failed"
+    (body,) = webhook.bodies
+    assert (body["job"], body["run_id"]) == ("cron_job", run_id)
+    assert "step cron_jobs" in body["text"]
+    assert PASSWORD not in json.dumps(body)
+    assert "/***/state" in body["text"]  # the error did quote it: masked, not dropped
+    assert PASSWORD not in "".join(r.getMessage() for r in records)
+
+
+def test_without_a_webhook_only_the_log(
+    failed_run: dg.ExecuteInProcessResult, instance: dg.DagsterInstance, webhook: Webhook
+) -> None:
+    records = evaluate(instance, failed_run)
+    assert [r.levelno for r in records] == [logging.ERROR]
+    assert webhook.bodies == []
+
+
+@pytest.mark.parametrize("answer", ["500", "refused"])
+def test_a_webhook_that_fails_does_not_raise(
+    answer: str,
+    failed_run: dg.ExecuteInProcessResult,
+    instance: dg.DagsterInstance,
+    webhook: Webhook,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    webhook.status = 500
+    url = webhook.url
+    if answer == "refused":  # nothing listens on that port any more
+        webhook.server.shutdown()
+        webhook.server.server_close()
+    monkeypatch.setenv("ALERT_WEBHOOK_URL", url)
+    get_settings.cache_clear()
+    records = evaluate(instance, failed_run)
+    warnings = [r.getMessage() for r in records if r.levelno == logging.WARNING]
+    assert warnings == [
+        f"alert webhook did not accept the message ({'HTTP 500' if answer == '500' else 'URLError'})"
+    ]
+    assert url not in "".join(r.getMessage() for r in records)

@@ -1,0 +1,37 @@
+"""The code location as the daemon loads it: schedules and sensors on by default, retention configured."""
+
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+import yaml  # type: ignore[import-untyped]
+
+from mission_pipeline.definitions import defs
+from mission_pipeline.defs.ops.alerts import MONITORED_JOBS
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_definitions_load() -> None:
+    dg.Definitions.validate_loadable(defs)
+
+
+def test_every_schedule_and_sensor_runs_by_default() -> None:
+    schedules = {s.name: s for s in defs.schedules or []}
+    sensors = {s.name: s for s in defs.sensors or []}
+    assert {"cron_schedule", "workspace_schedule"} <= set(schedules)
+    assert {"run_failure_alert_sensor", "run_retention_sensor"} <= set(sensors)
+    assert all(s.default_status == dg.DefaultScheduleStatus.RUNNING for s in schedules.values())
+    assert all(s.default_status == dg.DefaultSensorStatus.RUNNING for s in sensors.values())
+    crons = {n: s.cron_schedule for n, s in schedules.items() if isinstance(s, dg.ScheduleDefinition)}
+    assert (crons["cron_schedule"], crons["workspace_schedule"]) == ("*/5 * * * *", "0 * * * *")
+    assert {job.name for job in MONITORED_JOBS} >= {"cron_job", "workspace_job"}
+
+
+def test_dagster_yaml_purges_ticks_and_is_a_valid_instance_config() -> None:
+    config: dict[str, Any] = yaml.safe_load((REPO / "dagster.yaml").read_text())
+    retention = config["retention"]
+    assert retention["schedule"]["purge_after_days"] > 0
+    assert all(days > 0 for days in retention["sensor"]["purge_after_days"].values())
+    with dg.instance_for_test(overrides=config) as instance:  # raises on a key the schema lacks
+        assert instance.run_coordinator is not None

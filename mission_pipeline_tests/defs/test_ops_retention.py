@@ -1,0 +1,94 @@
+"""run_retention_sensor: old finished runs of the frequent jobs go; recent, unfinished and other runs stay."""
+
+import datetime as dt
+
+import dagster as dg
+import pytest
+
+from mission_pipeline.defs.ops import retention
+from mission_pipeline.defs.ops.retention import FREQUENT_JOBS, purge_old_runs, run_retention_sensor
+from mission_pipeline.settings import get_settings
+
+KEEP_DAYS = 14
+
+
+def tiny_job(name: str, *, fails: bool = False) -> dg.JobDefinition:
+    """A one-op job carrying the name of a project job, so its runs look like the real ones."""
+
+    @dg.op(name="step")
+    def step() -> None:
+        if fails:
+            raise RuntimeError("this run fails on purpose")
+
+    @dg.job(name=name)
+    def _job() -> None:
+        step()
+
+    return _job
+
+
+def make_runs(instance: dg.DagsterInstance) -> dict[str, str]:
+    """One run per case, created now; label -> run id."""
+    runs = {
+        label: tiny_job("cron_job", fails=fails)
+        .execute_in_process(instance=instance, raise_on_error=False)
+        .run_id
+        for label, fails in [("cron ok", False), ("cron failed", True)]
+    }
+    # The other cases only need a run record: executing each would cost a second apiece.
+    for label, name, status in [
+        ("workspace ok", "workspace_job", dg.DagsterRunStatus.SUCCESS),
+        ("usage refresh canceled", "usage_refresh_job", dg.DagsterRunStatus.CANCELED),
+        ("usage daily ok", "usage_job", dg.DagsterRunStatus.SUCCESS),  # not frequent: backfill history
+        ("cron running", "cron_job", dg.DagsterRunStatus.STARTED),  # still going: never deleted
+    ]:
+        runs[label] = instance.create_run_for_job(tiny_job(name), status=status).run_id
+    return runs
+
+
+def remaining(instance: dg.DagsterInstance, runs: dict[str, str]) -> set[str]:
+    """Labels of the runs still in the instance."""
+    return {label for label, run_id in runs.items() if instance.get_run_by_id(run_id) is not None}
+
+
+def test_purge_deletes_old_finished_runs_of_the_frequent_jobs_only(instance: dg.DagsterInstance) -> None:
+    runs = make_runs(instance)
+    created = dt.datetime.now(dt.UTC)
+    # Seen from just under KEEP_DAYS later the runs are recent: nothing goes.
+    assert purge_old_runs(instance, KEEP_DAYS, created + dt.timedelta(days=KEEP_DAYS, hours=-1)) == 0
+    assert remaining(instance, runs) == set(runs)
+    # From just over KEEP_DAYS later they are old.
+    assert purge_old_runs(instance, KEEP_DAYS, created + dt.timedelta(days=KEEP_DAYS, hours=1)) == 4
+    assert remaining(instance, runs) == {"usage daily ok", "cron running"}
+    assert not instance.all_logs(runs["cron ok"])  # its event log went with it
+    assert set(FREQUENT_JOBS) == {"cron_job", "workspace_job", "usage_refresh_job"}
+
+
+def test_a_backlog_is_purged_in_batches(
+    instance: dg.DagsterInstance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runs = make_runs(instance)
+    monkeypatch.setattr(retention, "_BATCH", 1)
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=KEEP_DAYS + 1)
+    assert purge_old_runs(instance, KEEP_DAYS, later) == 4
+    assert remaining(instance, runs) == {"usage daily ok", "cron running"}
+
+
+def test_the_sensor_keeps_recent_runs(instance: dg.DagsterInstance) -> None:
+    runs = make_runs(instance)
+    result = run_retention_sensor.evaluate_tick(dg.build_sensor_context(instance=instance))
+    assert not result.run_requests
+    assert result.skip_message == f"deleted 0 finished runs older than {KEEP_DAYS} days"
+    assert remaining(instance, runs) == set(runs)
+
+
+def test_retention_zero_keeps_every_run(
+    instance: dg.DagsterInstance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RUN_RETENTION_DAYS", "0")
+    get_settings.cache_clear()
+    try:
+        result = run_retention_sensor.evaluate_tick(dg.build_sensor_context(instance=instance))
+    finally:
+        get_settings.cache_clear()
+    assert result.skip_message == "RUN_RETENTION_DAYS=0: keeping every run"

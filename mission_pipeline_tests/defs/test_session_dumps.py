@@ -1,0 +1,122 @@
+"""The session dump: from the store or the CLI, upserted per (agent, session), pruned ones marked gone."""
+
+import json
+import sqlite3
+import stat
+from collections.abc import Callable
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from mission_pipeline.definitions import defs
+from mission_pipeline.settings import get_settings
+from mission_pipeline.warehouse.database import DatabaseTarget
+from mission_pipeline_tests.conftest import sample_dir
+from mission_pipeline_tests.fixtures.postgres import query
+from mission_pipeline_tests.warehouse.dagster_helpers import output_metadata
+
+
+def _dump(instance: dg.DagsterInstance) -> dg.ExecuteInProcessResult:
+    job = defs.resolve_implicit_global_asset_job_def()
+    return job.execute_in_process(instance=instance, asset_selection=[dg.AssetKey("openclaw_session_dumps")])
+
+
+def _stand_in_cli(tmp_path: Path, payload: Path) -> Path:
+    """An `openclaw` that prints a recorded `sessions --all-agents --json` answer."""
+    script = tmp_path / "openclaw"
+    script.write_text(f"#!/bin/sh\ncat '{payload}'\n")
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    return script
+
+
+def test_the_store_is_dumped_for_both_samples(
+    sample_version: str,
+    openclaw_state: Callable[[str], Path],
+    pipeline_env: DatabaseTarget,
+    instance: dg.DagsterInstance,
+) -> None:
+    openclaw_state(sample_version)
+    result = _dump(instance)
+    assert result.success
+    assert output_metadata(result, "openclaw_session_dumps")["source"] == "store"
+    rows = query(pipeline_env, "select agent_id, session_id, session_key, entry from openclaw_session_dumps")
+    assert len(rows) >= 10
+    assert all(key.startswith(f"agent:{agent}:") for agent, _, key, _ in rows)
+    assert all(isinstance(entry, dict) and entry for *_, entry in rows)
+
+
+def test_the_cli_is_preferred_and_pruned_sessions_are_marked_gone(
+    openclaw_state: Callable[[str], Path],
+    pipeline_env: DatabaseTarget,
+    instance: dg.DagsterInstance,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    openclaw_state("v2026.9.6")
+    recorded = json.loads((sample_dir("v2026.9.6") / "cli" / "sessions-all-agents.json").read_text())
+    answer = tmp_path / "answer.json"
+    answer.write_text(json.dumps(recorded))
+    monkeypatch.setenv("OPENCLAW_CLI", str(_stand_in_cli(tmp_path, answer)))
+    get_settings.cache_clear()
+    first = _dump(instance)
+    assert (
+        output_metadata(first, "openclaw_session_dumps")["source"] == "openclaw sessions --all-agents --json"
+    )
+    listed = {s["sessionId"] for s in recorded["sessions"]}
+    assert {r[0] for r in query(pipeline_env, "select session_id from openclaw_session_dumps")} == listed
+
+    pruned = recorded["sessions"].pop()
+    answer.write_text(json.dumps(recorded))
+    second = _dump(instance)
+    assert output_metadata(second, "openclaw_session_dumps")["rows_marked_gone"] == 1
+    gone = query(pipeline_env, "select session_id from openclaw_session_dumps where gone_at is not null")
+    assert gone == [(pruned["sessionId"],)]
+
+
+def test_a_failing_cli_falls_back_to_the_store(
+    openclaw_state: Callable[[str], Path],
+    pipeline_env: DatabaseTarget,
+    instance: dg.DagsterInstance,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    state = openclaw_state("v2026.9.6")
+    broken = tmp_path / "openclaw"
+    broken.write_text(
+        '#!/bin/sh\necho \'{"ok":false,"error":{"message":"run openclaw doctor --fix"}}\'\nexit 1\n'
+    )
+    broken.chmod(0o755)
+    monkeypatch.setenv("OPENCLAW_CLI", str(broken))
+    get_settings.cache_clear()
+    result = _dump(instance)
+    assert result.success
+    assert output_metadata(result, "openclaw_session_dumps")["source"] == "store"
+    with sqlite3.connect(state / "agents" / "main" / "agent" / "openclaw-agent.sqlite") as db:
+        keys = {r[0] for r in db.execute("select session_key from session_nodes")}
+    dumped = {
+        r[0]
+        for r in query(pipeline_env, "select session_key from openclaw_session_dumps where agent_id='main'")
+    }
+    assert dumped == keys
+
+
+def test_a_missing_state_dir_marks_nothing_gone(
+    openclaw_state: Callable[[str], Path],
+    pipeline_env: DatabaseTarget,
+    instance: dg.DagsterInstance,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    openclaw_state("v2026.9.6")
+    assert _dump(instance).success
+    monkeypatch.setenv("OPENCLAW_STATE_DIR", str(tmp_path / "gone"))
+    get_settings.cache_clear()
+    job = defs.resolve_implicit_global_asset_job_def()
+    result = job.execute_in_process(
+        instance=instance, asset_selection=[dg.AssetKey("openclaw_session_dumps")], raise_on_error=False
+    )
+    assert not result.success
+    assert query(pipeline_env, "select count(*) from openclaw_session_dumps where gone_at is not null") == [
+        (0,)
+    ]

@@ -1,0 +1,118 @@
+"""Usage schedules and the change-detecting sensor, evaluated like the daemon does."""
+
+import datetime as dt
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+import pytest
+
+from mission_pipeline.definitions import defs
+from mission_pipeline.defs.resources import shared_resources
+from mission_pipeline.defs.usage import sensors
+from mission_pipeline.warehouse.database import DatabaseTarget
+from mission_pipeline_tests.defs.jobs import run_job
+from mission_pipeline_tests.fixtures.postgres import query
+
+UTC = dt.UTC
+DAY = "2026-11-27"
+
+
+def test_the_daily_schedule_runs_the_day_that_just_ended() -> None:
+    schedule = defs.get_schedule_def("usage_daily_schedule")
+    assert schedule.cron_schedule == "0 0 * * *"
+    assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
+    context = dg.build_schedule_context(
+        scheduled_execution_time=dt.datetime(2026, 11, 28, 0, 0, tzinfo=UTC),
+        repository_def=defs.get_repository_def(),
+    )
+    (request,) = schedule.evaluate_tick(context).run_requests or []
+    assert request.partition_key == "2026-11-27"
+    assert request.job_name in (None, "usage_job")
+
+
+def test_the_hourly_schedule_refreshes_today() -> None:
+    schedule = defs.get_schedule_def("usage_hourly_schedule")
+    assert schedule.cron_schedule == "0 * * * *"
+    context = dg.build_schedule_context(
+        scheduled_execution_time=dt.datetime(2026, 11, 27, 13, 0, tzinfo=UTC),
+        repository_def=defs.get_repository_def(),
+    )
+    (request,) = schedule.evaluate_tick(context).run_requests or []
+    assert request.partition_key == "2026-11-27"
+
+
+def _append_call(state: Path, when: dt.datetime) -> None:
+    """OpenClaw writes one more assistant line into max's live transcript."""
+    sessions = state / "agents" / "max" / "sessions"
+    transcript = next(p for p in sorted(sessions.glob("*.jsonl")) if ".trajectory" not in p.name)
+    template = next(
+        json.loads(line)
+        for line in transcript.read_text().splitlines()
+        if '"role":"assistant"' in line and '"responseId"' in line
+    )
+    template["timestamp"] = when.isoformat().replace("+00:00", "Z")
+    template["message"]["timestamp"] = int(when.timestamp() * 1000)
+    template["message"]["responseId"] = f"msg_appended_{when:%H%M%S}"
+    with transcript.open("a") as out:
+        out.write(json.dumps(template) + "\n")
+    os.utime(transcript, (when.timestamp(), when.timestamp()))
+
+
+def _tick(instance: dg.DagsterInstance, cursor: str | None) -> Any:
+    """One evaluation as the daemon runs it: run requests, skip message and the new cursor."""
+    with dg.build_sensor_context(
+        instance=instance,
+        cursor=cursor,
+        repository_def=defs.get_repository_def(),
+        resources=shared_resources(),
+    ) as context:
+        return defs.get_sensor_def("openclaw_usage_sensor").evaluate_tick(context)
+
+
+def test_the_sensor_reruns_exactly_the_changed_materialized_day(
+    openclaw_state: Callable[[str], Path],
+    pipeline_env: DatabaseTarget,
+    instance: dg.DagsterInstance,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    state = openclaw_state("v2026.5.28")
+    monkeypatch.setattr(sensors, "now", lambda: dt.datetime(2026, 11, 29, 9, 0, tzinfo=UTC))
+    assert run_job("usage_job", instance=instance, partition=DAY).success
+
+    baseline = _tick(instance, None)
+    assert not baseline.run_requests and "baseline" in baseline.skip_message
+    unchanged = _tick(instance, baseline.cursor)
+    assert not unchanged.run_requests and unchanged.skip_message == "no transcript changes"
+
+    # A session that spanned midnight: a late call lands in the file after the day was materialized.
+    _append_call(state, dt.datetime(2026, 11, 27, 23, 58, tzinfo=UTC))
+    changed = _tick(instance, unchanged.cursor)
+    assert [r.partition_key for r in changed.run_requests or []] == [DAY]
+
+    assert run_job("usage_job", instance=instance, partition=DAY).success
+    calls = query(pipeline_env, "select message_count from agent_usage where agent_id = 'max'")
+    assert calls == [(12,)]  # 11 calls before, the appended one now counted once
+    settled = _tick(instance, changed.cursor)
+    assert not settled.run_requests
+
+
+def test_the_sensor_leaves_today_and_unmaterialized_days_alone(
+    openclaw_state: Callable[[str], Path], instance: dg.DagsterInstance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state = openclaw_state("v2026.5.28")
+    monkeypatch.setattr(sensors, "now", lambda: dt.datetime(2026, 11, 27, 23, 59, tzinfo=UTC))
+    baseline = _tick(instance, None)
+    _append_call(state, dt.datetime(2026, 11, 27, 23, 58, tzinfo=UTC))
+    result = _tick(instance, baseline.cursor)
+    assert not result.run_requests
+    assert "only today or days never materialized" in result.skip_message
+
+
+def test_the_sensor_is_running_by_default_and_cheap() -> None:
+    sensor = defs.get_sensor_def("openclaw_usage_sensor")
+    assert sensor.default_status == dg.DefaultSensorStatus.RUNNING
+    assert sensor.minimum_interval_seconds == 300

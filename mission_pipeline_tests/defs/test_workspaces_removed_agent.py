@@ -1,0 +1,32 @@
+"""An agent removed from OpenClaw altogether leaves agent_workspaces; unreadable ones stay."""
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import dagster as dg
+
+from mission_pipeline.warehouse.database import DatabaseTarget
+from mission_pipeline_tests.defs.domain_support import edit_json
+from mission_pipeline_tests.defs.jobs import run_job
+from mission_pipeline_tests.fixtures.postgres import query
+
+
+def _agents(target: DatabaseTarget) -> list[str]:
+    return [r[0] for r in query(target, "select distinct agent_id from agent_workspaces order by 1")]
+
+
+def test_a_removed_agent_leaves_while_a_missing_workspace_stays(
+    openclaw_state: Callable[[str], Path], pipeline_env: DatabaseTarget, instance: dg.DagsterInstance
+) -> None:
+    state = openclaw_state("v2026.9.6")
+    assert run_job("workspace_job", instance=instance).success
+    assert _agents(pipeline_env) == ["amber", "atlas", "dash", "main", "max"]
+
+    # amber is deleted from OpenClaw (config entry and agent folder); atlas's workspace vanishes.
+    edit_json(state / "openclaw.json", lambda config: config["agents"]["entries"].pop("amber"))
+    shutil.rmtree(state / "agents" / "amber")
+    shutil.rmtree(state / "workspace-atlas")
+    assert run_job("workspace_job", instance=instance).success
+    assert _agents(pipeline_env) == ["atlas", "dash", "main", "max"]
+    assert query(pipeline_env, "select count(*) from agent_workspaces where agent_id = 'atlas'") == [(9,)]
