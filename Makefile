@@ -1,5 +1,5 @@
-# mission-pipeline: every target installs what it needs from uv.lock first.
-# Only Python 3.11+ is assumed; uv itself is bootstrapped into .tools/.
+# mission-pipeline. Every target installs what it needs from uv.lock first.
+# Only Python 3.11+ is assumed on the machine: uv itself is bootstrapped into .tools/.
 PYTHON ?= python3
 UV_VERSION := 0.13.9
 TOOLS := $(CURDIR)/.tools
@@ -10,8 +10,19 @@ BIN := $(VENV)/bin
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 export UV_LINK_MODE := copy
+# Local state of `make run` / `make dev`: the embedded PostgreSQL and Dagster's own storage.
+export MISSION_PIPELINE_DATA_DIR ?= $(CURDIR)/.data
+export DAGSTER_HOME ?= $(CURDIR)/.dagster
 
-.PHONY: install
+.PHONY: help install run dev test test-fast lint format openclaw-cli migrate stop clean
+
+help:
+	@echo "make run    install, start the embedded PostgreSQL, migrate, materialize everything once, print the tables"
+	@echo "make test   install (OpenClaw CLI included) and run the whole test suite"
+	@echo "make dev    the Dagster UI and daemon on http://127.0.0.1:3000 (embedded database unless SUPABASE_DB_URL)"
+	@echo "make lint   ruff and mypy"
+	@echo "make stop   stop the embedded PostgreSQL"
+
 install: $(VENV)/.installed
 
 $(UV):
@@ -21,3 +32,42 @@ $(UV):
 $(VENV)/.installed: $(UV) uv.lock pyproject.toml
 	$(UV) sync --frozen --python $(PYTHON)
 	@touch $@
+
+$(DAGSTER_HOME)/dagster.yaml: dagster.yaml
+	@mkdir -p $(DAGSTER_HOME)
+	cp dagster.yaml $@
+
+run: install $(DAGSTER_HOME)/dagster.yaml
+	$(BIN)/mission-pipeline run
+
+dev: install $(DAGSTER_HOME)/dagster.yaml
+	$(BIN)/dagster dev -w workspace.yaml
+
+migrate: install
+	$(BIN)/mission-pipeline migrate
+
+# The real OpenClaw CLI (npm) for the contract tests, in .openclaw-cli/; skipped without npm.
+openclaw-cli:
+	@if command -v npm >/dev/null 2>&1; then scripts/install-openclaw-cli.sh $(CURDIR)/.openclaw-cli; \
+	else echo "npm not found: OpenClaw contract tests will be skipped"; fi
+
+test: install openclaw-cli
+	$(BIN)/pytest
+
+test-fast: install
+	$(BIN)/pytest -m "not contract and not browser"
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy mission_pipeline mission_pipeline_tests
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+stop: install
+	$(BIN)/mission-pipeline embedded stop
+
+clean: stop
+	rm -rf $(VENV) $(TOOLS) .openclaw-cli .mypy_cache .ruff_cache .pytest_cache
