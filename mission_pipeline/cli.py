@@ -6,6 +6,7 @@ import argparse
 import sys
 import warnings
 from collections.abc import Sequence
+from pathlib import Path
 
 from mission_pipeline.settings import get_settings
 
@@ -58,6 +59,14 @@ def _embedded(args: argparse.Namespace) -> int:
     return 0
 
 
+def _doctor(args: argparse.Namespace) -> int:
+    from mission_pipeline.doctor import run
+
+    report, status = run(args.workspace)
+    print(report)
+    return status
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script."""
     parser = argparse.ArgumentParser(prog="mission-pipeline", description=__doc__)
@@ -71,6 +80,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     embedded.add_argument("action", choices=["start", "stop", "status"])
     embedded.set_defaults(func=_embedded)
+    doctor = commands.add_parser(
+        "doctor", help="check the database, migrations, OpenClaw state, daemon, schedules and sensors"
+    )
+    doctor.add_argument(
+        "--workspace",
+        type=Path,
+        default=Path("workspace.yaml"),
+        help="the workspace.yaml the webserver and daemon load (default: ./workspace.yaml)",
+    )
+    doctor.set_defaults(func=_doctor)
     args = parser.parse_args(argv)
     # backfill_policy is "beta" in Dagster 1.13; the issue asks for it, the warning helps no operator.
     from dagster import BetaWarning
