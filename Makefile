@@ -14,7 +14,7 @@ export UV_LINK_MODE := copy
 export MISSION_PIPELINE_DATA_DIR ?= $(CURDIR)/.data
 export DAGSTER_HOME ?= $(CURDIR)/.dagster
 
-.PHONY: help install run dev test test-fast lint format openclaw-cli migrate stop clean
+.PHONY: help install run dev test test-fast lint format openclaw-cli browser-deps migrate stop clean
 
 help:
 	@echo "make run    install, start the embedded PostgreSQL, migrate, materialize everything once, print the tables"
@@ -51,7 +51,16 @@ openclaw-cli:
 	@if command -v npm >/dev/null 2>&1; then scripts/install-openclaw-cli.sh $(CURDIR)/.openclaw-cli; \
 	else echo "npm not found: OpenClaw contract tests will be skipped"; fi
 
-test: install openclaw-cli
+# Debian's Chromium for the browser test (mission_pipeline_tests/browser): installed as root or with
+# passwordless sudo; otherwise this says so and the test skips.
+browser-deps:
+	@if [ -x /usr/bin/chromium ]; then echo "chromium: installed"; \
+	elif ! command -v apt-get >/dev/null 2>&1; then echo "no apt-get: the browser test will skip"; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-liberation; \
+	elif sudo -n true 2>/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-liberation; \
+	else echo "chromium missing and no root or sudo: the browser test will skip (apt-get install chromium)"; fi
+
+test: install openclaw-cli browser-deps
 	$(BIN)/pytest
 
 test-fast: install

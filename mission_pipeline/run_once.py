@@ -31,6 +31,10 @@ SAMPLE_STATE = (
 )
 
 
+# The terminal shows warnings and the summary, not Dagster's event stream (it is in `make dev`).
+_QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+
+
 def choose_state_dir(settings: Settings, say: Callable[[str], None]) -> Path:
     """The configured or OpenClaw-default state dir; when none exists, a fresh copy of the sample."""
     state_dir = (settings.openclaw_state_dir or resolve_state_dir()).expanduser()
@@ -85,7 +89,7 @@ def run_everything(say: Callable[[str], None] = print) -> dict[str, bool]:
     ]
     for job_name, tags in runs:
         result = defs.resolve_job_def(job_name).execute_in_process(
-            instance=instance, tags=tags, raise_on_error=False
+            instance=instance, tags=tags, raise_on_error=False, run_config=_QUIET
         )
         results[job_name] = result.success
         say(f"{job_name}: {'succeeded' if result.success else 'FAILED'} (run {result.run_id[:8]})")

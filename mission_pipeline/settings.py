@@ -22,7 +22,10 @@ def default_data_dir() -> Path:
 class Settings(BaseSettings):
     """Everything the pipeline reads from its environment; secrets are SecretStr and never printed."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # An empty variable (`PRICING_FILE=` in an env file) means unset, not the current directory.
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True
+    )
 
     supabase_db_url: SecretStr | None = Field(
         default=None,
