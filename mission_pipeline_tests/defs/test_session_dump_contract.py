@@ -1,0 +1,66 @@
+"""Contract: the session dump table holds what the real `openclaw sessions --all-agents --json` prints."""
+
+import json
+import os
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from mission_pipeline.definitions import defs
+from mission_pipeline.settings import get_settings
+from mission_pipeline.warehouse.database import DatabaseTarget
+from mission_pipeline_tests.fixtures.postgres import query
+from mission_pipeline_tests.openclaw_usage.test_contract_cli import installed_cli
+from mission_pipeline_tests.warehouse.dagster_helpers import output_metadata
+
+
+@pytest.mark.contract
+def test_the_dump_equals_the_real_cli_output(
+    openclaw_state: Callable[[str], Path],
+    pipeline_env: DatabaseTarget,
+    instance: dg.DagsterInstance,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    command = installed_cli()
+    if command is None:
+        pytest.skip("OpenClaw CLI not installed: `make openclaw-cli` (CI installs it)")
+    openclaw_state("v2026.9.6")  # a relocated copy; OPENCLAW_STATE_DIR points at it
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))  # the CLI must never touch a real ~/.openclaw
+    env = {**os.environ, "NO_COLOR": "1"}
+    # Backup copies hold rows OpenClaw has not validated; it refuses them until doctor repairs them.
+    doctor = subprocess.run(
+        [*command, "doctor", "--fix", "--non-interactive"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert doctor.returncode == 0, doctor.stderr[-2000:]
+    listing = subprocess.run(
+        [*command, "sessions", "--all-agents", "--json"], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert listing.returncode == 0, listing.stderr[-2000:]
+    printed = json.loads(listing.stdout)["sessions"]
+
+    monkeypatch.setenv("OPENCLAW_CLI", command[0])
+    get_settings.cache_clear()
+    result = defs.resolve_implicit_global_asset_job_def().execute_in_process(
+        instance=instance, asset_selection=[dg.AssetKey("openclaw_session_dumps")]
+    )
+    assert (
+        output_metadata(result, "openclaw_session_dumps")["source"] == "openclaw sessions --all-agents --json"
+    )
+    dumped = query(
+        pipeline_env,
+        "select agent_id, session_id, session_key, kind, model from openclaw_session_dumps"
+        " where gone_at is null",
+    )
+    expected = {(s["agentId"], s["sessionId"], s["key"], s["kind"], s.get("model")) for s in printed}
+    assert set(dumped) == expected
+    assert len(dumped) == len(printed) == 17
