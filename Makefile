@@ -14,13 +14,14 @@ export UV_LINK_MODE := copy
 export MISSION_PIPELINE_DATA_DIR ?= $(CURDIR)/.data
 export DAGSTER_HOME ?= $(CURDIR)/.dagster
 
-.PHONY: help install run dev test test-fast lint format openclaw-cli browser-deps migrate stop clean
+.PHONY: help install run dev test test-fast lint format openclaw-cli browser-deps bench bench-small migrate stop clean
 
 help:
 	@echo "make run    install, start the embedded PostgreSQL, migrate, materialize everything once, print the tables"
 	@echo "make test   install (OpenClaw CLI included) and run the whole test suite"
 	@echo "make dev    the Dagster UI and daemon on http://127.0.0.1:3000 (embedded database unless SUPABASE_DB_URL)"
 	@echo "make lint   ruff and mypy"
+	@echo "make bench  the benchmark at scale (about 16 minutes); writes BENCHMARKS.md"
 	@echo "make stop   stop the embedded PostgreSQL"
 
 install: $(VENV)/.installed
@@ -74,6 +75,15 @@ lint: install
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Issue 6's benchmark (5 agents, 365 days, 1M calls, 100k files): ~16 min, ~6 GB in $TMPDIR; writes
+# BENCHMARKS.md. Missed targets are findings, not failures; it exits 1 only if totals differ.
+bench: install
+	$(BIN)/python -m mission_pipeline.bench
+
+# CI size (2 agents, 30 days, 20k calls, 5k files): ~1.5 min.
+bench-small: install
+	$(BIN)/python -m mission_pipeline.bench --scale small --output .bench/BENCHMARKS-small.md
 
 stop: install
 	$(BIN)/mission-pipeline embedded stop
