@@ -20,8 +20,10 @@ from typing import Any
 
 import pytest
 
-from mission_pipeline.bench import measure, templates
 from mission_pipeline.bench.generate import Manifest, Scale, generate
+from mission_pipeline.bench.measure.reference_tasks import SQLITE3_SQL, duckdb_reference
+from mission_pipeline.bench.measure.totals import compare
+from mission_pipeline.bench.templates.samples import V5, V9
 from mission_pipeline.openclaw.problems import ProblemLog
 from mission_pipeline.openclaw.usage import read_usage_events
 from mission_pipeline.openclaw.workspaces import scan_workspace
@@ -169,11 +171,11 @@ def sqlite_lines(db: Path) -> Iterator[str]:
 def test_lines_have_the_shapes_of_real_openclaw_lines(history: tuple[Path, Manifest]) -> None:
     root, _ = history
     real9 = shapes(
-        line for db in templates.V9.glob("agents/*/agent/openclaw-agent.sqlite") for line in sqlite_lines(db)
+        line for db in V9.glob("agents/*/agent/openclaw-agent.sqlite") for line in sqlite_lines(db)
     )
     real5 = shapes(
         line
-        for path in templates.V5.glob("agents/*/sessions/*.jsonl")
+        for path in V5.glob("agents/*/sessions/*.jsonl")
         if not path.name.endswith(".trajectory.jsonl")
         for line in path.read_text(encoding="utf-8").splitlines()
     )
@@ -197,15 +199,15 @@ def test_the_references_count_what_the_generator_wrote(history: tuple[Path, Mani
     """DuckDB over the JSONL files, sqlite3 over transcript_events: the benchmark's yardsticks agree."""
     pytest.importorskip("duckdb")
     root, manifest = history
-    duck = measure.duckdb_reference(str(root / "jsonl" / "state"), threads=1)
-    assert not measure.compare(duck["totals"], manifest.totals)
+    duck = duckdb_reference(str(root / "jsonl" / "state"), threads=1)
+    assert not compare(duck["totals"], manifest.totals)
     if shutil.which("sqlite3") is None:
         pytest.skip("no sqlite3 CLI")
     got = {}
     for agent in manifest.agents:
         db = root / "sqlite" / "state" / "agents" / agent / "agent" / "openclaw-agent.sqlite"
         out = subprocess.run(
-            ["sqlite3", "-readonly", "-csv", str(db), measure.SQLITE3_SQL],
+            ["sqlite3", "-readonly", "-csv", str(db), SQLITE3_SQL],
             capture_output=True,
             text=True,
             check=True,

@@ -1,0 +1,92 @@
+"""The machine the figures came from, the versions of everything measured, and the commit measured."""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+import sys
+from pathlib import Path
+
+
+def machine(postgres: str, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """CPU model, cores, memory, OS, and the versions of everything measured."""
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = "unknown"
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                mem = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    except OSError:
+        pass
+    out = {
+        "CPU": f"{cpu}, {os.cpu_count()} cores visible (shared with other work on this machine)",
+        "Memory": mem,
+        "OS": f"{platform.system()} {platform.release()}",
+        "Python": sys.version.split()[0],
+        "PostgreSQL": f"{postgres} (embedded, pgserver; default settings)",
+    }
+    out.update(_versions())
+    out.update(extra or {})
+    return out
+
+
+def _versions() -> dict[str, str]:
+    found: dict[str, str] = {}
+    try:
+        import dagster
+
+        found["Dagster"] = dagster.__version__
+    except ImportError:
+        pass
+    import sqlite3
+
+    found["SQLite (Python)"] = sqlite3.sqlite_version
+    try:
+        cli = subprocess.run(
+            ["sqlite3", "--version"], capture_output=True, text=True, check=True
+        ).stdout.split()[0]
+        found["sqlite3 CLI"] = cli
+    except (OSError, subprocess.CalledProcessError, IndexError):
+        found["sqlite3 CLI"] = "absent (reference run with Python's sqlite3 module)"
+    try:
+        import duckdb
+
+        found["DuckDB"] = duckdb.__version__
+    except ImportError:
+        pass
+    try:
+        version = subprocess.run(
+            ["find", "--version"], capture_output=True, text=True, check=True
+        ).stdout.splitlines()[0]
+        found["find"] = version
+    except (OSError, subprocess.CalledProcessError, IndexError):
+        pass
+    return found
+
+
+def code_version() -> str:
+    """The commit measured, and whether the pipeline's code had uncommitted changes."""
+    try:
+        sha = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+        )
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "mission_pipeline"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+    changed = len([line for line in dirty.stdout.splitlines() if line.strip()])
+    return sha.stdout.strip() + (
+        f" with {changed} uncommitted file(s) under mission_pipeline/" if changed else ""
+    )

@@ -1,0 +1,14 @@
+"""The issue's performance targets, as the report checks them."""
+
+from __future__ import annotations
+
+# usage_job for one day with a year of history, at most this many times the same day alone.
+TARGET_DAY = 1.5
+# A single-run backfill of the whole range, at most this many times the reference tool (sqlite3, DuckDB).
+TARGET_BACKFILL = 2.0
+# The IO manager's ledger write, at least this share of PostgreSQL's own COPY rate.
+TARGET_LEDGER = 0.5
+# The workspace scan, at most this many times `find -maxdepth 3`.
+TARGET_SCAN = 2.0
+# Every pipeline run's own peak RSS, below this.
+TARGET_RSS = 500 * 1024 * 1024
