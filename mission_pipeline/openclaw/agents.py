@@ -36,18 +36,34 @@ def discover_agents(
     env: Mapping[str, str] | None = None,
 ) -> list[AgentInfo]:
     """All agents (configured entries and `agents/<id>/` folders), sorted by id."""
+    return discover_agents_checked(state_dir, config=config, problems=problems, env=env)[0]
+
+
+def discover_agents_checked(
+    state_dir: Path,
+    *,
+    config: OpenClawConfig | None = None,
+    problems: ProblemLog,
+    env: Mapping[str, str] | None = None,
+) -> tuple[list[AgentInfo], bool]:
+    """The agents, and whether the list is complete (False when `agents/` could not be listed).
+
+    A caller that deletes what an absent agent left behind must only do so on a complete list.
+    """
     env = os.environ if env is None else env
     if config is None:
         config = load_config(state_dir, problems=problems, env=env)
     entries = {entry.id: entry for entry in config.agents}
-    ids = set(entries) | _agent_folders(state_dir, problems)
+    folders = _agent_folders(state_dir, problems)
+    ids = set(entries) | (folders or set())
     if not entries and state_dir.is_dir():
         ids.add(DEFAULT_AGENT_ID)  # OpenClaw's implicit agent when none is configured
     default_id = _default_agent_id(config)
-    return [
+    agents = [
         _agent(agent_id, entries.get(agent_id), agent_id == default_id, state_dir, config, env)
         for agent_id in sorted(ids)
     ]
+    return agents, folders is not None
 
 
 def _default_agent_id(config: OpenClawConfig) -> str:
@@ -105,7 +121,8 @@ def _identity_name(entry: AgentEntry | None) -> str | None:
     return name if isinstance(name, str) and name.strip() else None
 
 
-def _agent_folders(state_dir: Path, problems: ProblemLog) -> set[str]:
+def _agent_folders(state_dir: Path, problems: ProblemLog) -> set[str] | None:
+    """Agent ids with a folder; None when `agents/` exists but cannot be listed."""
     root = state_dir / "agents"
     try:
         with os.scandir(root) as it:
@@ -114,7 +131,7 @@ def _agent_folders(state_dir: Path, problems: ProblemLog) -> set[str]:
         return set()
     except OSError as exc:
         problems.add(root, f"cannot list agent folders: {exc.strerror or exc}")
-        return set()
+        return None
     found = set()
     for name in names:
         # Only folders whose name already is a normalized id belong to an agent.

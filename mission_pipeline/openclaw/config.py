@@ -49,6 +49,8 @@ class OpenClawConfig(BaseModel):
 
     path: Path | None = None
     valid: bool = True
+    # False when some agent entry (or agents.defaults) was dropped as invalid: the agent list is partial.
+    complete: bool = True
     agents: list[AgentEntry] = Field(default_factory=list)
     defaults: AgentDefaults = Field(default_factory=AgentDefaults)
     cron_store: str | None = None
@@ -97,11 +99,13 @@ def _parse(path: Path, data: dict[str, Any], problems: ProblemLog) -> OpenClawCo
     agents = data.get("agents")
     agents = agents if isinstance(agents, dict) else {}
     defaults = AgentDefaults()
+    complete = True
     if isinstance(agents.get("defaults"), dict):
         try:
             defaults = AgentDefaults.model_validate(agents["defaults"])
         except ValidationError as exc:
             problems.add(path, f"agents.defaults: {_first_error(exc)}")
+            complete = False
     raw_entries: list[tuple[str, Any]] = []
     entries = agents.get("entries")
     if isinstance(entries, dict):  # current keyed form: the key is the agent id
@@ -115,12 +119,15 @@ def _parse(path: Path, data: dict[str, Any], problems: ProblemLog) -> OpenClawCo
     found: dict[str, AgentEntry] = {}
     for where, raw in raw_entries:
         entry = _parse_entry(path, where, raw, problems)
-        if entry is not None and entry.id not in found:
+        if entry is None:
+            complete = False
+        elif entry.id not in found:
             found[entry.id] = entry
     cron = data.get("cron")
     store = cron.get("store") if isinstance(cron, dict) else None
     return OpenClawConfig(
         path=path,
+        complete=complete,
         agents=list(found.values()),
         defaults=defaults,
         cron_store=store if isinstance(store, str) and store.strip() else None,

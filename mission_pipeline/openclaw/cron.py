@@ -45,6 +45,7 @@ class CronSnapshot:
     complete: bool = True
     skipped_job_ids: list[str] = field(default_factory=list)
     cli_error: str | None = None
+    seen_ids: set[str] = field(default_factory=set, repr=False)
 
 
 class _CliPage(BaseModel):
@@ -138,6 +139,7 @@ def _from_sqlite(
         return None
     try:
         with closing(connect_readonly(db)) as conn:
+            conn.text_factory = _text_or_bytes  # a row that is not UTF-8 costs that row, not the store
             columns = table_columns(conn, "cron_jobs")
             if not columns:
                 return None
@@ -152,20 +154,29 @@ def _from_sqlite(
     snapshot = CronSnapshot("sqlite", f"{db}: table cron_jobs, {len(rows)} rows{note}")
     for row in rows:
         job_id, job = row.get("job_id"), json_object(row.get("job_json"))
-        state = json_object(row.get("state_json", "{}"))
-        if job is None or state is None:
-            problems.add(db, "cron_jobs row is not valid JSON (job_json/state_json)", row=str(job_id))
+        if job is None:
+            problems.add(
+                db, "cron_jobs row: job_json is not a UTF-8 JSON object; job skipped", row=str(job_id)
+            )
             _add(snapshot, None, {"id": job_id})
             continue
+        state = json_object(row.get("state_json", "{}"))
+        if state is None:
+            # Like a state of the wrong type: the runtime columns are lost, not the job.
+            problems.add(
+                db, "cron_jobs row: state_json is not a UTF-8 JSON object; state ignored", row=str(job_id)
+            )
+            state = {}
         # job_json keeps an empty `state`; the live runtime state sits in its own column.
-        inline = job.get("state")
-        merged = {**(inline if isinstance(inline, dict) else {}), **state}
-        _add(snapshot, job_record(job, merged, str(db), str(job_id), problems, default_agent_id), job)
+        inline = _inline_state(job, db, str(job_id), problems)
+        merged = {**inline, **state}
+        record = job_record(job, merged, str(db), str(job_id), problems, default_agent_id)
+        _add(snapshot, record, job, problems, db, str(job_id))
     return snapshot
 
 
 def _from_files(jobs_path: Path, problems: ProblemLog, default_agent_id: str | None) -> CronSnapshot:
-    data = load_json_file(jobs_path, problems)
+    data = _load_store(jobs_path, problems)
     if data is None:
         if jobs_path.exists():
             return CronSnapshot("files", f"{jobs_path}: unreadable", complete=False)
@@ -176,24 +187,82 @@ def _from_files(jobs_path: Path, problems: ProblemLog, default_agent_id: str | N
         return CronSnapshot("files", f"{jobs_path}: no jobs list", complete=False)
     # Split-state era (~2026.4.20+): runtime state lives in `<store>-state.json` under jobs[<id>].
     state_path = jobs_path.with_name(jobs_path.name.removesuffix(".json") + "-state.json")
-    states = load_json_file(state_path, problems) if state_path.exists() else {}
+    states = _load_store(state_path, problems) if state_path.exists() else {}
     by_id = states.get("jobs") if isinstance(states, dict) else None
     by_id = by_id if isinstance(by_id, dict) else {}
     detail = f"{jobs_path}" + (f" + {state_path.name}" if state_path.exists() else "")
     snapshot = CronSnapshot("files", f"{detail}: {len(jobs)} jobs", complete=states is not None)
     for index, job in enumerate(jobs):
-        inline = job.get("state") if isinstance(job, dict) else None
-        split = by_id.get(job.get("id")) if isinstance(job, dict) else None
+        inline = _inline_state(job, jobs_path, str(index), problems)
+        job_id = job.get("id") if isinstance(job, dict) else None
+        split = by_id.get(job_id) if isinstance(job_id, str) else None
         split_state = split.get("state") if isinstance(split, dict) else None
-        merged = {**(inline if isinstance(inline, dict) else {}), **(split_state or {})}
-        _add(snapshot, job_record(job, merged, str(jobs_path), str(index), problems, default_agent_id), job)
+        if split is not None and not isinstance(split_state, dict | None):
+            problems.add(state_path, f"state of cron job {job_id} is not an object; ignored", row=str(job_id))
+        merged = {**inline, **(split_state if isinstance(split_state, dict) else {})}
+        record = job_record(job, merged, str(jobs_path), str(index), problems, default_agent_id)
+        _add(snapshot, record, job, problems, jobs_path, str(index))
     return snapshot
 
 
-def _add(snapshot: CronSnapshot, record: CronJobRecord | None, raw: Any) -> None:
-    if record is not None:
-        snapshot.jobs.append(record)
-    else:
+# JSON5 is pure Python (~0.2 MB/s, and as slow to fail); OpenClaw writes its stores as strict JSON, so
+# JSON5 is only a courtesy for small hand-edited files: a large broken store is reported at once.
+JSON5_MAX_BYTES = 256 * 1024
+
+
+def _load_store(path: Path, problems: ProblemLog) -> Any:
+    try:
+        small = path.stat().st_size <= JSON5_MAX_BYTES
+    except OSError:
+        small = True  # load_json_file reports what is wrong with it
+    if small:
+        return load_json_file(path, problems)
+    try:
+        return json.loads(path.read_bytes().decode("utf-8"))
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        problems.add(path, f"cannot read: {exc.strerror or exc}")
+    except UnicodeDecodeError as exc:
+        problems.add(path, f"cannot read: {exc}")
+    except ValueError as exc:
+        problems.add(path, f"invalid JSON: {exc}")
+    return None
+
+
+def _inline_state(job: Any, where: Path, row: str, problems: ProblemLog) -> dict[str, Any]:
+    inline = job.get("state") if isinstance(job, dict) else None
+    if inline is not None and not isinstance(inline, dict):
+        problems.add(where, f"cron job {job.get('id')}: state is not an object; ignored", row=row)
+    return inline if isinstance(inline, dict) else {}
+
+
+def _text_or_bytes(data: bytes) -> str | bytes:
+    """SQLite TEXT as str, or the raw bytes when they are not UTF-8 (json_object then rejects them)."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data
+
+
+def _add(
+    snapshot: CronSnapshot,
+    record: CronJobRecord | None,
+    raw: Any,
+    problems: ProblemLog | None = None,
+    where: Path | None = None,
+    row: str | None = None,
+) -> None:
+    if record is None:
         snapshot.complete = False
         job_id = raw.get("id") if isinstance(raw, dict) else None
         snapshot.skipped_job_ids += [job_id] if isinstance(job_id, str) and job_id else []
+    elif record.job_id in snapshot.seen_ids:
+        # One row per job id downstream: a second job with the same id would fail the whole write.
+        # The first copy stands for the job, so no job is missing and the snapshot stays complete.
+        if problems is not None and where is not None:
+            message = f"cron job {record.job_id} appears again; this copy skipped"
+            problems.add(where, message, row=row or record.job_id)
+    else:
+        snapshot.jobs.append(record)
+        snapshot.seen_ids.add(record.job_id)

@@ -2,11 +2,18 @@
 
 Kinds newer than this code (`stream`, `on-exit`, payload `command`, ...) load like any other: the
 text falls back to the kind and its short fields, and the raw JSON is always kept.
+
+What PostgreSQL could not store must not reach it (one such job would fail the whole write, run after
+run): a job id or agent id longer than `MAX_KEY_CHARS` (they are btree keys) skips the job; a runtime
+state with a count or time outside its column's range is ignored, like a state of the wrong type; a
+lone UTF-16 surrogate (JavaScript can write one when it cuts a string inside an emoji) becomes U+FFFD.
+Each of these is reported.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -17,6 +24,13 @@ from mission_pipeline.openclaw.problems import ProblemLog
 
 _UNITS = (("d", 86_400_000), ("h", 3_600_000), ("m", 60_000), ("s", 1_000))
 _MAX_TEXT = 160
+MAX_KEY_CHARS = 256
+# Epoch ms from 1970 to 2255: later is a corrupt value, and pandas 2 (which pyproject allows) holds
+# no time past 2262-04-11, so such a time would fail the write.
+_MAX_EPOCH_MS = 9_000_000_000_000
+_INT32 = 2**31 - 1
+_INT64 = 2**63 - 1
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def humanize_ms(ms: float) -> str:
@@ -38,7 +52,7 @@ def humanize_ms(ms: float) -> str:
 
 def epoch_ms_to_utc(value: Any) -> datetime | None:
     """Epoch milliseconds to an aware UTC datetime; None for missing or nonsensical values."""
-    if not _is_number(value):
+    if not _is_number(value) or not 0 <= value < _MAX_EPOCH_MS:
         return None
     try:
         return datetime.fromtimestamp(value / 1000, tz=UTC)
@@ -106,11 +120,11 @@ class _JobCore(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    id: str = Field(min_length=1)
+    id: str = Field(min_length=1, max_length=MAX_KEY_CHARS)
     name: str | None = None
     displayName: str | None = None  # OpenClaw's camelCase names
     enabled: bool = True
-    agentId: str | None = None
+    agentId: str | None = Field(default=None, max_length=MAX_KEY_CHARS)
     schedule: Any = None
     payload: Any = None
     sessionTarget: str | None = None
@@ -122,13 +136,13 @@ class _JobState(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    nextRunAtMs: float | None = None
-    lastRunAtMs: float | None = None
+    nextRunAtMs: float | None = Field(default=None, ge=0, lt=_MAX_EPOCH_MS, allow_inf_nan=False)
+    lastRunAtMs: float | None = Field(default=None, ge=0, lt=_MAX_EPOCH_MS, allow_inf_nan=False)
     lastRunStatus: str | None = None
     lastStatus: str | None = None  # deprecated alias of lastRunStatus
     lastError: str | None = None
-    lastDurationMs: float | None = None
-    consecutiveErrors: int | None = None
+    lastDurationMs: float | None = Field(default=None, ge=-_INT64, le=_INT64, allow_inf_nan=False)  # bigint
+    consecutiveErrors: int | None = Field(default=None, ge=-_INT32, le=_INT32)  # integer column
 
 
 @dataclass(frozen=True)
@@ -158,6 +172,8 @@ def job_record(
     job: Any, state: Any, where: str, row: str, problems: ProblemLog, default_agent_id: str | None
 ) -> CronJobRecord | None:
     """A record from one raw job and its merged state; None (and a Problem) when the job is unusable."""
+    job, replaced = _without_lone_surrogates(job)
+    state, replaced_in_state = _without_lone_surrogates(state)
     try:
         core = _JobCore.model_validate(job)
     except ValidationError as exc:
@@ -170,6 +186,8 @@ def job_record(
         # A malformed runtime state loses its columns, not the job.
         problems.add(where, f"cron job {core.id}: state ignored: {_first_error(exc)}", row=row)
         st = _JobState()
+    if replaced or replaced_in_state:
+        problems.add(where, f"cron job {core.id}: lone UTF-16 surrogates replaced by U+FFFD", row=row)
     schedule = core.schedule if isinstance(core.schedule, dict) else {}
     payload = core.payload if isinstance(core.payload, dict) else {}
     kind = payload.get("kind")
@@ -197,3 +215,26 @@ def job_record(
 def _first_error(exc: ValidationError) -> str:
     err = exc.errors()[0]
     return f"{'.'.join(str(p) for p in err['loc']) or 'job'}: {err['msg']}"
+
+
+def _without_lone_surrogates(value: Any) -> tuple[Any, bool]:
+    """`value` with every lone surrogate (in keys and strings, at any depth) replaced by U+FFFD."""
+    if isinstance(value, str):
+        # json.loads joins valid pairs into one character, so any surrogate left is a lone one.
+        fixed, count = _SURROGATE.subn("\ufffd", value)
+        return fixed, count > 0
+    if isinstance(value, dict):
+        changed = False
+        out = {}
+        for key, item in value.items():
+            new_key, key_changed = _without_lone_surrogates(key)
+            new_item, item_changed = _without_lone_surrogates(item)
+            out[new_key] = new_item
+            changed = changed or key_changed or item_changed
+        return (out, True) if changed else (value, False)
+    if isinstance(value, list):
+        items = [_without_lone_surrogates(item) for item in value]
+        if any(changed for _, changed in items):
+            return [item for item, _ in items], True
+        return value, False
+    return value, False

@@ -2,8 +2,15 @@
 
 Usage lives only on `type:"message"` lines whose `message.role` is `assistant`. Synthetic lines
 (`provider == "openclaw"`: delivery-mirror, gateway-injected, acp-runtime) and lines with all-zero
-usage (a provider error) are not calls. Counts must be non-negative integers; anything else makes the
-line a `BadLine`, which the caller reports and skips.
+usage (a provider error) are not calls.
+
+Every line (or `transcript_events` row) is checked, not only those naming an assistant: a line cut
+short by a crash may have lost the word, and then only its broken JSON says a call may be missing.
+A line is a `BadLine`, which the caller reports and skips, when it is not UTF-8 JSON, not an object
+with a string `type`, a `message` line without an object `message` and a string `role`, or an
+assistant message without `usage`, with a field of the wrong type, a count outside 0..MAX_TOKENS,
+a cost outside 0..MAX_COST_USD, a text field PostgreSQL cannot store (NUL, lone surrogate, longer
+than MAX_TEXT), or no usable time.
 """
 
 from __future__ import annotations
@@ -15,14 +22,29 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
-Count = Annotated[int, Field(strict=True, ge=0)]
-Money = Annotated[float, Field(strict=True, ge=0, allow_inf_nan=False)]
-Text = Annotated[str, Field(strict=True)]
+# One call of any model reads at most a few million tokens; far beyond that is a corrupt count, and
+# left in it would overflow the bigint sums (and numeric(20,10) costs) of the tables downstream.
+MAX_TOKENS = 1_000_000_000
+MAX_COST_USD = 1_000_000.0
+# Ids, providers, models and stop reasons are short; event_id is a btree key (at most ~2.7 kB a row).
+MAX_TEXT = 256
 
-# A quick byte test before JSON parsing: a line without this cannot be an assistant message.
-_ASSISTANT = b'"assistant"'
+
+def _storable(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("holds a NUL character")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("holds a lone surrogate") from None
+    return value
+
+
+Count = Annotated[int, Field(strict=True, ge=0, le=MAX_TOKENS)]
+Money = Annotated[float, Field(strict=True, ge=0, le=MAX_COST_USD, allow_inf_nan=False)]
+Text = Annotated[str, Field(strict=True, max_length=MAX_TEXT), AfterValidator(_storable)]
 
 
 class BadLine(Exception):
@@ -73,8 +95,6 @@ class ParsedCall:
 
 def parse_usage_line(raw: bytes) -> ParsedCall | None:
     """The model call on this line, None when the line holds none, BadLine when it is broken."""
-    if _ASSISTANT not in raw:
-        return None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -83,18 +103,24 @@ def parse_usage_line(raw: bytes) -> ParsedCall | None:
         line = json.loads(text)
     except json.JSONDecodeError as exc:
         raise BadLine(f"invalid JSON ({exc.msg} at column {exc.colno})") from None
-    if not isinstance(line, dict) or line.get("type") != "message":
+    if not isinstance(line, dict) or not isinstance(line.get("type"), str):
+        raise BadLine("not a transcript line (no string `type`)")
+    if line["type"] != "message":
         return None
     message = line.get("message")
-    if not isinstance(message, dict) or message.get("role") != "assistant":
+    if not isinstance(message, dict) or not isinstance(message.get("role"), str):
+        raise BadLine("message line without a `message` object and string `role`")
+    if message["role"] != "assistant":
         return None
     try:
         parsed = _AssistantMessage.model_validate(message)
     except ValidationError as exc:
         raise BadLine("assistant message: " + _describe(exc)) from None
     usage = parsed.usage
-    if parsed.provider == "openclaw" or usage is None:
+    if parsed.provider == "openclaw":
         return None
+    if usage is None:
+        raise BadLine("assistant message has no usage")
     counts = (usage.input, usage.output, usage.cacheRead, usage.cacheWrite)
     if not any(counts):
         return None

@@ -11,6 +11,7 @@ import sqlite3
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import overload
 
 from mission_pipeline.openclaw.problems import ProblemLog
 from mission_pipeline.openclaw.transcripts import sqlite as db
@@ -102,15 +103,15 @@ class AgentReader:
                 raise  # locked, busy or I/O: the next session would fail the same way
             except sqlite3.DatabaseError as exc:
                 # A damaged page loses this transcript, not the agent's others.
-                where = f"transcript_events session_id={window.session_id}"
+                where = f"transcript_events session_id={storable(window.session_id)}"
                 self.problems.add(self.db_rel, f"transcript unreadable: {exc}", row=where)
 
     def _session_rows(self, conn: sqlite3.Connection, window: db.Window, has_zstd: bool) -> Iterator[Found]:
         w = self.window
         for seq, data in db.iter_events(conn, window.session_id, w.start_ms, w.end_ms, has_zstd=has_zstd):
-            where = f"transcript_events session_id={window.session_id} seq={seq}"
-            if data is None:
-                self.problems.add(self.db_rel, "compressed event_zstd does not inflate", row=where)
+            where = f"transcript_events session_id={storable(window.session_id)} seq={seq}"
+            if isinstance(data, db.Unreadable):
+                self.problems.add(self.db_rel, data.reason, row=where)
                 continue
             try:
                 call = parse_usage_line(data)
@@ -118,7 +119,8 @@ class AgentReader:
                 self.problems.add(self.db_rel, str(exc), row=where)
                 continue
             if call is not None:
-                yield Found(call, window.session_id, window.session_key, "sqlite", self.db_rel, seq)
+                sid, key = storable(window.session_id), storable(window.session_key)
+                yield Found(call, sid, key, "sqlite", self.db_rel, seq)
 
     def _db_archives(self, conn: sqlite3.Connection) -> Iterator[Found]:
         w = self.window
@@ -126,14 +128,14 @@ class AgentReader:
             if row.table == db.ARCHIVE_TABLE and row.archive_name in self._archives_done:
                 continue  # published as a file in sessions/ and read from there
             if row.in_db:
-                label = f"{self.db_rel}#{row.table}/{row.archive_name}"
+                label = storable(f"{self.db_rel}#{row.table}/{row.archive_name}")
                 # Fetched whole (compressed size) so no read transaction stays open while the
                 # caller works through the events.
                 blob = db.archive_blob(conn, row)
                 lines: Iterable[Line] = iter_blob_lines(blob or b"", compressed=row.compressed)
             else:
                 path = sessions_dir(self.state_dir, self.agent_id) / "cold" / row.archive_name
-                label = relative(self.state_dir, path)
+                label = storable(relative(self.state_dir, path))
                 lines = iter_file_lines(path, compressed=True)
             if row.cold:
                 lines = unwrap_cold_records(lines)
@@ -146,6 +148,10 @@ class AgentReader:
             folder = sessions_dir(self.state_dir, self.agent_id)
             try:
                 self._files = list_session_files(folder)
+                for file in self._files:
+                    if not file.name.isascii() and storable(file.name) != file.name:
+                        where = relative(self.state_dir, folder)
+                        self.problems.add(where, f"file name is not UTF-8, read as {storable(file.name)}")
             except FileNotFoundError:
                 self._files = []
             except OSError as exc:
@@ -162,7 +168,7 @@ class AgentReader:
         if began is not None and w.end_ms is not None and began >= w.end_ms + db.MARGIN_MS:
             self._archives_done.add(file.name)
             return  # its header (first line) is later than the window
-        label = relative(self.state_dir, file.path)
+        label = storable(relative(self.state_dir, file.path))
         key = self._key_for(file.session_id)
         lines = iter_file_lines(file.path, compressed=file.compressed)
         complete = yield from self._lines(lines, label, file.session_id, key, file.kind)
@@ -185,7 +191,7 @@ class AgentReader:
                     self.problems.add(label, str(exc), line=number)
                     continue
                 if call is not None:
-                    yield Found(call, session_id, key, source, label, number)
+                    yield Found(call, storable(session_id), storable(key), source, label, number)
         except ArchiveError as exc:
             self.problems.add(label, f"{exc}; lines after {number} not read", line=number + 1)
             return False
@@ -210,3 +216,23 @@ class AgentReader:
                     self._db_failed = True  # reported by the SQLite phase
             self._keys = keys
         return self._keys.get(session_id)
+
+
+@overload
+def storable(text: str) -> str: ...
+@overload
+def storable(text: None) -> None: ...
+def storable(text: str | None) -> str | None:
+    """`text` as PostgreSQL can store it: bytes that were not UTF-8 (a file name, a SQLite TEXT value
+    decoded with surrogateescape) shown as \\xNN escapes; anything else unchanged."""
+    if text is None or text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            raw = text.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:
+            raw = text.encode("utf-8", "surrogatepass")
+        return raw.decode("utf-8", "backslashreplace")
+    return text

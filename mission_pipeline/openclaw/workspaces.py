@@ -6,6 +6,11 @@ twice, links out of it are not workspace content, and not following any makes lo
 sockets, fifos and devices are skipped too. A name that is not valid UTF-8 cannot be stored as text
 exactly as on disk, so it is reported as a Problem and skipped (a folder with such a name as well).
 The workspace root itself may be a symlink: it is the configured location.
+
+A scan that missed part of the tree is not `complete`, so the agent's rows are kept: a folder that
+cannot be read, and a folder that vanished between being listed and being read (renamed or being
+replaced while we scan; if it is really gone, the next scan removes its rows). A file modified at a
+time Python cannot represent (some file systems store any 64-bit time) is indexed without its time.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ class WorkspaceFile(NamedTuple):
     agent_id: str
     file_path: str
     size_bytes: int
-    modified_at: datetime
+    modified_at: datetime | None
 
 
 @dataclass
@@ -77,7 +82,14 @@ def scan_workspace(agent_id: str, root: Path, *, max_depth: int = 3, problems: P
                             st = entry.stat(follow_symlinks=False)
                         except FileNotFoundError:
                             continue  # removed while we were scanning
-                        append(WorkspaceFile(agent_id, prefix + name, st.st_size, from_ts(st.st_mtime, utc)))
+                        try:
+                            modified: datetime | None = from_ts(st.st_mtime, utc)
+                        except (ValueError, OverflowError, OSError):
+                            problems.add(
+                                _printable(entry.path), "modified time out of range; indexed without it"
+                            )
+                            modified = None
+                        append(WorkspaceFile(agent_id, prefix + name, st.st_size, modified))
                     elif entry.is_dir(follow_symlinks=False):
                         if level < max_depth and name != ".git":
                             pending.append((entry.path, prefix + name + "/", level + 1))
@@ -94,7 +106,11 @@ def scan_workspace(agent_id: str, root: Path, *, max_depth: int = 3, problems: P
             try:
                 iterator = os.scandir(folder)
             except FileNotFoundError:
-                continue  # removed while we were scanning
+                # Listed a moment ago: renamed or replaced while we scan. Keep its rows this time.
+                problems.add(
+                    _printable(folder), "folder vanished during the scan; its indexed files are kept"
+                )
+                scan.complete = False
             except OSError as exc:
                 problems.add(_printable(folder), f"cannot read folder: {exc.strerror or exc}")
                 scan.complete = False

@@ -30,3 +30,15 @@ def test_a_removed_agent_leaves_while_a_missing_workspace_stays(
     assert run_job("workspace_job", instance=instance).success
     assert _agents(pipeline_env) == ["atlas", "dash", "main", "max"]
     assert query(pipeline_env, "select count(*) from agent_workspaces where agent_id = 'atlas'") == [(9,)]
+
+
+def test_an_agent_dropped_from_an_invalid_entry_keeps_its_rows(
+    openclaw_state: Callable[[str], Path], pipeline_env: DatabaseTarget, instance: dg.DagsterInstance
+) -> None:
+    state = openclaw_state("v2026.9.6")
+    assert run_job("workspace_job", instance=instance).success
+    # amber's config entry turns invalid (and it has no agents/ folder): a partial list, not a deletion.
+    edit_json(state / "openclaw.json", lambda config: config["agents"]["entries"]["amber"].update(name=5))
+    shutil.rmtree(state / "agents" / "amber")
+    assert run_job("workspace_job", instance=instance).success
+    assert _agents(pipeline_env) == ["amber", "atlas", "dash", "main", "max"]

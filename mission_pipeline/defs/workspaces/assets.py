@@ -4,7 +4,7 @@ import dagster as dg
 import pandas as pd
 
 from mission_pipeline.defs.resources import DATABASE_RETRY, OpenClawResource
-from mission_pipeline.openclaw.agents import discover_agents
+from mission_pipeline.openclaw.agents import discover_agents_checked
 from mission_pipeline.openclaw.config import OpenClawConfig, load_config
 from mission_pipeline.openclaw.problems import ProblemLog
 from mission_pipeline.openclaw.workspaces import WorkspaceScan, scan_workspace
@@ -39,7 +39,10 @@ def scan_summary(scans: list[WorkspaceScan]) -> pd.DataFrame:
 
 
 def sync_bounds(
-    context: dg.AssetExecutionContext, scans: list[WorkspaceScan], config: OpenClawConfig
+    context: dg.AssetExecutionContext,
+    scans: list[WorkspaceScan],
+    config: OpenClawConfig,
+    agents_complete: bool,
 ) -> tuple[dict[str, list[str]] | None, dict[str, list[str]]]:
     """(scope, exclude) of this run's deletions, with the agents left alone reported.
 
@@ -57,6 +60,11 @@ def sync_bounds(
         # Without a readable openclaw.json every workspace path is a guess: index, but delete nothing.
         context.log.warning(f"{config.path} is not valid: workspace paths are guessed, no row is removed")
         return {"agent_id": []}, {}
+    if not (agents_complete and config.complete):
+        # An agent missing from a failed listing (or a dropped config entry) is not a deleted agent.
+        context.log.warning("the agent list is partial: only the scanned agents are synced")
+        synced = [s.agent_id for s in scans if s.agent_id not in kept]
+        return {"agent_id": synced}, {}
     return None, {"agent_id": kept}
 
 
@@ -76,12 +84,13 @@ def agent_workspaces(context: dg.AssetExecutionContext, openclaw: OpenClawResour
         )
     problems = ProblemLog(base=state_dir)
     config = load_config(state_dir, problems=problems)
-    agents = discover_agents(state_dir, config=config, problems=problems)
+    agents, agents_complete = discover_agents_checked(state_dir, config=config, problems=problems)
     scans = [
         scan_workspace(agent.id, agent.workspace, max_depth=MAX_DEPTH, problems=problems) for agent in agents
     ]
-    scope, exclude = sync_bounds(context, scans, config)
-    synced = [s.agent_id for s in scans if scope is None and s.agent_id not in exclude["agent_id"]]
+    scope, exclude = sync_bounds(context, scans, config, agents_complete)
+    kept = set(exclude.get("agent_id", []))
+    synced = [s.agent_id for s in scans if s.agent_id not in kept] if scope is None else scope["agent_id"]
     summary = scan_summary(scans)
     return dg.Output(
         TableOutput.of(workspace_frame(scans), sync_scope=scope, sync_exclude=exclude),

@@ -145,11 +145,12 @@ def _zstd_chunks(handle: BinaryIO) -> Iterator[bytes]:
     """Decompressed chunks of every zstd frame in `handle` (frames may be concatenated)."""
     decompressor = zstandard.ZstdDecompressor()
     stream = decompressor.decompressobj()
-    started = False
+    started, empty = False, True
     while True:
         chunk = handle.read(ZSTD_INPUT_BYTES)
         if not chunk:
             break
+        empty = False
         while chunk:
             started = True
             try:
@@ -165,3 +166,6 @@ def _zstd_chunks(handle: BinaryIO) -> Iterator[bytes]:
                 started = False
     if started and not stream.eof:
         raise ArchiveError("zstd data ends in the middle of a frame (truncated archive)")
+    if empty:
+        # OpenClaw's archive of even an empty transcript is a frame; zero bytes is a cut-off write.
+        raise ArchiveError("empty file, not a zstd archive")

@@ -27,6 +27,8 @@ from pathlib import Path
 
 import zstandard
 
+from mission_pipeline.openclaw.transcripts import jsonl
+
 BUSY_TIMEOUT_S = 2.0
 BATCH_ROWS = 500
 MARGIN_MS = 3_600_000
@@ -98,6 +100,13 @@ def plan_windows(conn: sqlite3.Connection, start_ms: int | None, end_ms: int | N
     return [Window(row[0], row[1]) for row in rows]
 
 
+@dataclass(frozen=True, slots=True)
+class Unreadable:
+    """A `transcript_events` row that holds no line the parser could look at, and why."""
+
+    reason: str
+
+
 def iter_events(
     conn: sqlite3.Connection,
     session_id: str,
@@ -105,23 +114,24 @@ def iter_events(
     end_ms: int | None,
     *,
     has_zstd: bool = True,
-) -> Iterator[tuple[int, bytes | None]]:
-    """(seq, line bytes) of one transcript's rows that may be assistant lines within the window.
+) -> Iterator[tuple[int, bytes | Unreadable]]:
+    """(seq, line bytes) of one transcript's rows within the window, every row, in order.
 
-    `has_zstd`: the schema has `event_zstd` (see `table_columns`). A compressed row that does not
-    inflate comes back as (seq, None); sqlite3.Error is raised.
+    `has_zstd`: the schema has `event_zstd` (see `table_columns`). A row that cannot be a line (a
+    compressed value that does not inflate, a value longer than `jsonl.MAX_LINE_BYTES`, no value at all)
+    comes back as (seq, Unreadable); sqlite3.Error is raised.
     """
     zstd_col = "event_zstd" if has_zstd else "NULL"
-    # instr() skips user/tool/custom rows inside SQLite; compressed rows are checked after inflating.
+    # Every row goes to the line parser, not only rows naming an assistant: a damaged row may have
+    # lost that word, and the parser reports what it cannot read.
     sql = (
         f"SELECT seq, CAST(event_json AS BLOB), {zstd_col} FROM transcript_events"
-        " WHERE session_id = :sid AND seq > :after"
+        " WHERE session_id = CAST(:sid AS TEXT) AND seq > :after"
         " AND (:low IS NULL OR created_at >= :low) AND (:high IS NULL OR created_at < :high)"
-        f" AND ({zstd_col} IS NOT NULL OR instr(event_json, '\"assistant\"') > 0)"
         " ORDER BY seq LIMIT :limit"
     )
     params: dict[str, object] = {
-        "sid": session_id,
+        "sid": _exact(session_id),
         "after": -(2**63),
         "low": None if start_ms is None else start_ms - MARGIN_MS,
         "high": None if end_ms is None else end_ms + MARGIN_MS,
@@ -131,13 +141,19 @@ def iter_events(
     while True:
         batch = conn.execute(sql, params).fetchall()
         for seq, text, packed in batch:
+            data: bytes | Unreadable
             if packed is not None:
                 try:
-                    yield seq, inflate.decompress(packed, max_output_size=64 << 20)
+                    data = inflate.decompress(packed, max_output_size=64 << 20)
                 except zstandard.ZstdError:
-                    yield seq, None
+                    data = Unreadable("compressed event_zstd does not inflate")
             elif text is not None:
-                yield seq, bytes(text)
+                data = bytes(text)
+            else:
+                data = Unreadable("row holds neither event_json nor event_zstd")
+            if isinstance(data, bytes) and len(data) > jsonl.MAX_LINE_BYTES:
+                data = Unreadable(f"event longer than {jsonl.MAX_LINE_BYTES} bytes; skipped")
+            yield seq, data
         if len(batch) < BATCH_ROWS:
             return
         params["after"] = batch[-1][0]
@@ -173,8 +189,9 @@ def archive_rows(conn: sqlite3.Connection, start_ms: int | None, end_ms: int | N
 def archive_blob(conn: sqlite3.Connection, row: ArchiveRow) -> bytes | None:
     """The stored bytes of one archive, fetched alone so only one BLOB is in memory at a time."""
     found = conn.execute(
-        f"SELECT archive_blob FROM {row.table} WHERE session_id = ? AND archive_name = ?",
-        (row.session_id, row.archive_name),
+        f"SELECT archive_blob FROM {row.table}"
+        " WHERE session_id = CAST(? AS TEXT) AND archive_name = CAST(? AS TEXT)",
+        (_exact(row.session_id), _exact(row.archive_name)),
     ).fetchone()
     return bytes(found[0]) if found and found[0] is not None else None
 
@@ -191,3 +208,8 @@ def session_keys(conn: sqlite3.Connection) -> dict[str, str]:
 
 def _lenient_text(data: bytes) -> str:
     return data.decode("utf-8", "surrogateescape")
+
+
+def _exact(text: str) -> bytes:
+    """A TEXT value read with `_lenient_text`, as the very bytes stored (to look the row up again)."""
+    return text.encode("utf-8", "surrogateescape")
