@@ -52,6 +52,12 @@ class Settings(BaseSettings):
     usage_start_date: dt.date = Field(default=dt.date(2026, 1, 1), description="First usage partition.")
     pricing_file: Path | None = Field(default=None, description="A pricing TOML replacing the shipped one.")
     auto_migrate: bool = Field(default=True, description="Apply pending migrations before the first write.")
+    db_retry_delay_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        le=3600,
+        description="Base delay d of the database retry policy: retries wait about d, 3d and 7d.",
+    )
     run_retention_days: int = Field(
         default=14, ge=0, description="Finished runs of the 5-minute and hourly jobs kept (0: all)."
     )

@@ -11,8 +11,13 @@ from mission_pipeline.warehouse.io_manager import PostgresPandasIOManager
 from mission_pipeline.warehouse.resource import PostgresWarehouse
 
 # Reaching the database can fail for a moment (a restart, a pooler hiccup): retry with backoff.
+# Dagster waits (2^n - 1) * d +- d before retry n: about 5, 15 and 35 s (+-5), so a step rides out
+# roughly a minute of outage before the run fails.
 DATABASE_RETRY = dg.RetryPolicy(
-    max_retries=3, delay=5, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS
+    max_retries=3,
+    delay=get_settings().db_retry_delay_seconds,  # DB_RETRY_DELAY_SECONDS, read at import
+    backoff=dg.Backoff.EXPONENTIAL,
+    jitter=dg.Jitter.PLUS_MINUS,
 )
 
 

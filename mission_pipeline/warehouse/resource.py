@@ -16,8 +16,11 @@ _migrated: set[str] = set()
 _announced_runs: set[str] = set()
 
 
-def open_warehouse(settings: Settings, *, log: Callable[[str], None]) -> DatabaseTarget:
-    """Resolve the target (starting the embedded server if needed), say where writes go, migrate."""
+def announce_target(settings: Settings, *, log: Callable[[str], None]) -> DatabaseTarget:
+    """Resolve the target (starting the embedded server if needed) and say where writes go.
+
+    Does not connect to a database named by SUPABASE_DB_URL.
+    """
     target = resolve_target(settings)
     if target.embedded:
         log(
@@ -27,11 +30,24 @@ def open_warehouse(settings: Settings, *, log: Callable[[str], None]) -> Databas
         )
     else:
         log(f"Writing to {target.description}")
-    if settings.auto_migrate and target.url not in _migrated:
-        report = apply_migrations(target, log=log)
-        for label in report.changed_since_applied:
-            log(f"warning: migration {label} changed after it was applied; its new text was not run")
-        _migrated.add(target.url)
+    return target
+
+
+def migrate_once(target: DatabaseTarget, *, log: Callable[[str], None]) -> None:
+    """Apply pending migrations to `target`, once per process."""
+    if target.url in _migrated:
+        return
+    report = apply_migrations(target, log=log)
+    for label in report.changed_since_applied:
+        log(f"warning: migration {label} changed after it was applied; its new text was not run")
+    _migrated.add(target.url)
+
+
+def open_warehouse(settings: Settings, *, log: Callable[[str], None]) -> DatabaseTarget:
+    """Resolve the target (starting the embedded server if needed), say where writes go, migrate."""
+    target = announce_target(settings, log=log)
+    if settings.auto_migrate:
+        migrate_once(target, log=log)
     return target
 
 
@@ -39,19 +55,29 @@ class PostgresWarehouse(dg.ConfigurableResource):  # type: ignore[type-arg]
     """The Postgres database the pipeline writes to (Supabase, or the embedded default)."""
 
     _target: DatabaseTarget | None = PrivateAttr(default=None)
+    # Where to log the migration still due at first use of the target (None: none due).
+    _migrate_log: Callable[[str], None] | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         run_id = context.run.run_id if context.run is not None else ""
         first_in_run = run_id not in _announced_runs
         _announced_runs.add(run_id)
         log = context.log.info if context.log is not None and first_in_run else (lambda _msg: None)
-        self._target = open_warehouse(get_settings(), log=log)
+        settings = get_settings()
+        # No connection here: resources are set up once per run, outside any step, so an unreachable
+        # database would fail the run at once. The first step that uses the target connects (and
+        # migrates), where the steps' retry policy applies.
+        self._target = announce_target(settings, log=log)
+        self._migrate_log = log if settings.auto_migrate else None
 
     @property
     def target(self) -> DatabaseTarget:
         if self._target is None:
             # Used outside a run (a sensor, a script): resolve quietly, without migrating.
             self._target = resolve_target(get_settings())
+        if self._migrate_log is not None:
+            migrate_once(self._target, log=self._migrate_log)
+            self._migrate_log = None
         return self._target
 
     def connect(self, *, autocommit: bool = True) -> psycopg.Connection[TupleRow]:

@@ -26,12 +26,19 @@ def failure_message(job_name: str, run_id: str, error: str | None) -> str:
 
 
 def step_error(instance: dg.DagsterInstance, run_id: str) -> str | None:
-    """The first failed step and its error: the run's own failure event names only the steps."""
+    """The first failed step and its root error: the run's own failure event names only the steps.
+
+    After retries the step's error is "Exceeded max_retries"; what to act on (say "cannot connect to
+    postgresql://...") is the innermost cause, so that is what the alert says.
+    """
     for entry in instance.all_logs(run_id, of_type=dg.DagsterEventType.STEP_FAILURE):
         event = entry.dagster_event
         data = event.step_failure_data if event is not None else None
         if event is not None and data is not None and data.error is not None:
-            return f"step {event.step_key}: {data.error.message}"
+            error = data.error
+            while error.cause is not None:
+                error = error.cause
+            return f"step {event.step_key}: {error.message}"
     return None
 
 
