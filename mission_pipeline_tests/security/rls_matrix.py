@@ -100,33 +100,41 @@ def _attempt(
     conn: psycopg.Connection[Any], identity: Identity, operation: str, table: str, columns: Any
 ) -> str:
     """'allowed', or how it was denied ('permission denied', 'no rows')."""
-    target = sql.Identifier("public", table)
-    some_text = next(c.name for c in columns if c.type == "text")
     with conn.transaction(force_rollback=True):
         conn.execute("select set_config('role', %s, true)", (identity.role,))
         claims = json.dumps(identity.claims) if identity.claims is not None else ""
         conn.execute("select set_config('request.jwt.claims', %s, true)", (claims,))
         try:
-            if operation == "SELECT":
-                rows = conn.execute(sql.SQL("select count(*) from {t}").format(t=target)).fetchone()
-                return "allowed" if rows and rows[0] > 0 else "no rows"
-            if operation == "INSERT":
-                statement, params = _insert(table, columns, 27)
-                conn.execute(statement, params)
-                return "allowed"
-            if operation == "UPDATE":
-                done = conn.execute(
-                    sql.SQL("update {t} set {c} = {c}").format(t=target, c=sql.Identifier(some_text))
-                ).rowcount
-            else:
-                done = conn.execute(sql.SQL("delete from {t}").format(t=target)).rowcount
-            return "allowed" if done > 0 else "no rows"
+            return attempt_operation(conn, operation, table, columns)
         except psycopg.errors.InsufficientPrivilege:
             return "permission denied"
+        except psycopg.errors.DataError:
+            return "query failed (claims unreadable)"  # claims that are not JSON: auth.jwt() refuses
 
 
-def run_matrix(target: DatabaseTarget) -> dict[tuple[str, str, str], str]:
-    """(table, operation, identity label) -> outcome, with one seeded row per table."""
+def attempt_operation(conn: psycopg.Connection[Any], operation: str, table: str, columns: Any) -> str:
+    """One operation on `table` as the current role: 'allowed' or 'no rows' (errors propagate)."""
+    target = sql.Identifier("public", table)
+    if operation == "SELECT":
+        rows = conn.execute(sql.SQL("select count(*) from {t}").format(t=target)).fetchone()
+        return "allowed" if rows and rows[0] > 0 else "no rows"
+    if operation == "INSERT":
+        statement, params = _insert(table, columns, 27)
+        conn.execute(statement, params)
+        return "allowed"
+    some_text = next(c.name for c in columns if c.type == "text")
+    query = (
+        sql.SQL("update {t} set {c} = {c}").format(t=target, c=sql.Identifier(some_text))
+        if operation == "UPDATE"
+        else sql.SQL("delete from {t}").format(t=target)
+    )
+    return "allowed" if conn.execute(query).rowcount > 0 else "no rows"
+
+
+def run_matrix(
+    target: DatabaseTarget, identities: tuple[Identity, ...] = IDENTITIES
+) -> dict[tuple[str, str, str], str]:
+    """(table, operation, identity label) -> outcome, with one seeded row per table, nothing committed."""
     results: dict[tuple[str, str, str], str] = {}
     with target.connect(autocommit=True) as conn:
         tables = {t: describe_table(conn, "public", t).columns for t in project_tables(target)}
@@ -135,7 +143,7 @@ def run_matrix(target: DatabaseTarget) -> dict[tuple[str, str, str], str]:
                 statement, params = _insert(table, columns, 1)
                 conn.execute(statement, params)
             for (table, columns), identity, operation in itertools.product(
-                tables.items(), IDENTITIES, OPERATIONS
+                tables.items(), identities, OPERATIONS
             ):
                 results[(table, operation, identity.label)] = _attempt(
                     conn, identity, operation, table, columns
@@ -143,11 +151,13 @@ def run_matrix(target: DatabaseTarget) -> dict[tuple[str, str, str], str]:
     return results
 
 
-def render_markdown(results: dict[tuple[str, str, str], str]) -> str:
+def render_markdown(
+    results: dict[tuple[str, str, str], str], identities: tuple[Identity, ...] = IDENTITIES
+) -> str:
     """One row per identity, one column per operation; a cell lists the tables where it was allowed."""
     tables = sorted({t for t, _, _ in results})
     lines = ["| identity | " + " | ".join(OPERATIONS) + " |", "|---|" + "---|" * len(OPERATIONS)]
-    for identity in IDENTITIES:
+    for identity in identities:
         cells = []
         for operation in OPERATIONS:
             allowed = [t for t in tables if results[(t, operation, identity.label)] == "allowed"]
