@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from mission_pipeline.openclaw.problems import ProblemLog
 from mission_pipeline.openclaw.transcripts.files import agent_ids_in
 from mission_pipeline.openclaw.transcripts.keys import CronKeys
 from mission_pipeline.openclaw.transcripts.sources import TranscriptSource, list_transcript_sources
+from mission_pipeline.openclaw.usage_call import ParsedCall
 from mission_pipeline.openclaw.usage_readers import AgentReader
 from mission_pipeline.openclaw.usage_window import TimeWindow
 
@@ -31,9 +32,10 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class UsageEvent:
-    """One model call with its token counts, as OpenClaw recorded it (a row of the usage ledger)."""
+class UsageEvent(NamedTuple):
+    """One model call with its token counts, as OpenClaw recorded it (a row of the usage ledger).
+
+    A tuple in the ledger's column order: a backfill makes millions, and they go to the table as is."""
 
     event_id: str
     agent_id: str
@@ -54,7 +56,11 @@ class UsageEvent:
     source_line: int
 
 
-USAGE_EVENT_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(UsageEvent))
+USAGE_EVENT_COLUMNS: tuple[str, ...] = UsageEvent._fields
+# read_usage_events copies a ParsedCall's fields after event_id into these places in one go.
+_CALL_FIELDS = slice(4, 4 + len(ParsedCall._fields) - 1)
+if USAGE_EVENT_COLUMNS[_CALL_FIELDS] != ParsedCall._fields[1:]:
+    raise ImportError("UsageEvent and ParsedCall fields are out of step")
 
 
 def read_usage_events(
@@ -73,26 +79,18 @@ def read_usage_events(
     for phase in ("sqlite", "jsonl", "archive"):
         for agent in agents:
             for found in agent.read(phase):
-                if window.contains(found.call.occurred_at) and seen.first(found.call.event_id):
-                    call = found.call
+                call = found.call
+                if window.contains(call.occurred_at) and seen.first(call.event_id):
+                    # ParsedCall's fields after event_id are the event's from occurred_at on.
                     yield UsageEvent(
-                        event_id=call.event_id,
-                        agent_id=agent.agent_id,
-                        session_id=found.session_id,
-                        session_key=found.session_key,
-                        occurred_at=call.occurred_at,
-                        provider=call.provider,
-                        model=call.model,
-                        input_tokens=call.input_tokens,
-                        output_tokens=call.output_tokens,
-                        cache_read_tokens=call.cache_read_tokens,
-                        cache_write_tokens=call.cache_write_tokens,
-                        recorded_cost_usd=call.recorded_cost_usd,
-                        response_id=call.response_id,
-                        stop_reason=call.stop_reason,
-                        source=found.source,
-                        source_path=found.source_path,
-                        source_line=found.source_line,
+                        call.event_id,
+                        agent.agent_id,
+                        found.session_id,
+                        found.session_key,
+                        *call[1:],
+                        found.source,
+                        found.source_path,
+                        found.source_line,
                     )
 
 

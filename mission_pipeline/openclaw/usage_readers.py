@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Generator, Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import overload
+from typing import NamedTuple, overload
 
 from mission_pipeline.openclaw.problems import ProblemLog
 from mission_pipeline.openclaw.transcripts import sqlite as db
@@ -35,8 +34,7 @@ from mission_pipeline.openclaw.usage_parse import BadLine, ParsedCall, parse_usa
 from mission_pipeline.openclaw.usage_window import TimeWindow
 
 
-@dataclass(frozen=True, slots=True)
-class Found:
+class Found(NamedTuple):
     """One call and the copy it was read from."""
 
     call: ParsedCall
@@ -108,18 +106,18 @@ class AgentReader:
 
     def _session_rows(self, conn: sqlite3.Connection, window: db.Window, has_zstd: bool) -> Iterator[Found]:
         w = self.window
+        sid, key = storable(window.session_id), storable(window.session_key)
+        where = f"transcript_events session_id={sid} seq="
         for seq, data in db.iter_events(conn, window.session_id, w.start_ms, w.end_ms, has_zstd=has_zstd):
-            where = f"transcript_events session_id={storable(window.session_id)} seq={seq}"
             if isinstance(data, db.Unreadable):
-                self.problems.add(self.db_rel, data.reason, row=where)
+                self.problems.add(self.db_rel, data.reason, row=f"{where}{seq}")
                 continue
             try:
                 call = parse_usage_line(data)
             except BadLine as exc:
-                self.problems.add(self.db_rel, str(exc), row=where)
+                self.problems.add(self.db_rel, str(exc), row=f"{where}{seq}")
                 continue
             if call is not None:
-                sid, key = storable(window.session_id), storable(window.session_key)
                 yield Found(call, sid, key, "sqlite", self.db_rel, seq)
 
     def _db_archives(self, conn: sqlite3.Connection) -> Iterator[Found]:
@@ -180,6 +178,7 @@ class AgentReader:
     ) -> Generator[Found, None, bool]:
         """Calls on these lines; returns False when reading stopped early (already reported)."""
         number = 0
+        sid, skey = storable(session_id), storable(key)
         try:
             for number, data in lines:
                 if data is None:
@@ -191,7 +190,7 @@ class AgentReader:
                     self.problems.add(label, str(exc), line=number)
                     continue
                 if call is not None:
-                    yield Found(call, storable(session_id), storable(key), source, label, number)
+                    yield Found(call, sid, skey, source, label, number)
         except ArchiveError as exc:
             self.problems.add(label, f"{exc}; lines after {number} not read", line=number + 1)
             return False
@@ -203,8 +202,7 @@ class AgentReader:
 
     def _key_for(self, session_id: str) -> str | None:
         if self._keys is None:
-            keys = dict(self._cron.keys())
-            keys.update(file_era_keys(self.state_dir, self.agent_id, self.problems))
+            keys = file_era_keys(self.state_dir, self.agent_id, self.problems)
             if not self._db_failed and self.db_path.is_file():
                 try:
                     conn = db.connect_readonly(self.db_path)
@@ -215,7 +213,9 @@ class AgentReader:
                 except sqlite3.Error:
                     self._db_failed = True  # reported by the SQLite phase
             self._keys = keys
-        return self._keys.get(session_id)
+        key = self._keys.get(session_id)
+        # The cron run logs name only the sessions of past cron runs: read them only for those.
+        return key if key is not None else self._cron.keys().get(session_id)
 
 
 @overload

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import fields
 from datetime import UTC
 from pathlib import Path
 
@@ -82,9 +81,11 @@ def test_per_session_totals_match_the_ledger(sample_version: str) -> None:
 def test_events_are_well_formed(sample_version: str) -> None:
     state = sample_dir(sample_version) / "state"
     events, _ = read_all(state)
-    assert tuple(f.name for f in fields(UsageEvent)) == USAGE_EVENT_COLUMNS
     assert USAGE_EVENT_COLUMNS[:2] == ("event_id", "agent_id")
     for e in events:
+        assert isinstance(e, UsageEvent)
+        # The ledger's frames take each event as a row: its tuple order must be the column order.
+        assert tuple(e) == tuple(getattr(e, column) for column in USAGE_EVENT_COLUMNS)
         assert e.occurred_at.tzinfo is not None
         assert e.occurred_at.utcoffset() == UTC.utcoffset(None)
         assert e.source in {"sqlite", "jsonl", "archive"}

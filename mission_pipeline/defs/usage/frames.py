@@ -31,7 +31,7 @@ def event_frames(events: Iterable[UsageEvent], rows: int = CHUNK_ROWS) -> Iterat
     """DataFrames of at most `rows` events, so a year of history never sits in memory whole."""
     batch: list[tuple[object, ...]] = []
     for event in events:
-        batch.append(tuple(getattr(event, name) for name in USAGE_EVENT_COLUMNS))
+        batch.append(event)  # a tuple in the ledger's column order
         if len(batch) >= rows:
             yield _frame(batch)
             batch = []

@@ -11,23 +11,21 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 FileKind = Literal["jsonl", "archive"]
 
 # Never counted: sidecars and copies that repeat what a transcript holds.
-_NOT_TRANSCRIPT = (".trajectory.", ".checkpoint.", ".bak", ".lock", ".migrated", ".tmp")
+_NOT_TRANSCRIPT = re.compile(r"\.(?:trajectory\.|checkpoint\.|bak|lock|migrated|tmp)")
 _TOPIC = re.compile(r"^(?P<sid>.+?)-topic-[^-]+$")
 # pi's createBranchedSession names a fork `<ISO timestamp with dashes>_<uuid>.jsonl`.
 _FORK = re.compile(r"^\d{4}-\d{2}-\d{2}T[0-9-]+(?:\.\d+)?Z?_(?P<sid>[0-9A-Za-z-]+)$")
 _AGENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
 
 
-@dataclass(frozen=True, slots=True)
-class SessionFile:
-    """One transcript file and what its name says about it."""
+class SessionFile(NamedTuple):
+    """One transcript file and what its name says about it (a tuple: a long history has many)."""
 
     folder: Path
     name: str
@@ -46,9 +44,9 @@ class SessionFile:
 
 def classify_session_file(name: str) -> tuple[FileKind, str, bool] | None:
     """(kind, session id, is a fork) for a transcript file name, or None for anything not counted."""
-    # Plain string tests: this runs for every file of a long history, most of them then pruned.
+    # Cheap tests first: this runs for every file of a long history, most of them then pruned.
     stem, dot_jsonl, rest = name.partition(".jsonl")
-    if not dot_jsonl or not stem or any(marker in name for marker in _NOT_TRANSCRIPT):
+    if not dot_jsonl or not stem or _NOT_TRANSCRIPT.search(name):
         return None
     kind: FileKind
     if rest == "":

@@ -12,6 +12,8 @@ import json
 from pathlib import Path, PurePath
 from typing import Any
 
+import msgspec
+
 from mission_pipeline.openclaw.problems import ProblemLog
 from mission_pipeline.openclaw.transcripts.files import classify_session_file, relative
 from mission_pipeline.openclaw.transcripts.jsonl import ArchiveError, iter_file_lines
@@ -54,6 +56,16 @@ def file_era_keys(state_dir: Path, agent_id: str, problems: ProblemLog) -> dict[
     return keys
 
 
+class _RunLine(msgspec.Struct):
+    """The two fields of a cron run log line that tie a session to its job (a year of runs: fast)."""
+
+    sessionId: str | None = None
+    sessionKey: str | None = None
+
+
+_RUN_LINE = msgspec.json.Decoder(_RunLine)
+
+
 def cron_run_keys(state_dir: Path, problems: ProblemLog) -> dict[str, str]:
     """session id → `agent:<id>:cron:<jobId>` from the legacy cron run logs (`cron/runs/*.jsonl`)."""
     keys: dict[str, str] = {}
@@ -68,13 +80,11 @@ def cron_run_keys(state_dir: Path, problems: ProblemLog) -> dict[str, str]:
                 if data is None or b'"sessionKey"' not in data:
                     continue
                 try:
-                    line = json.loads(data)
-                except (json.JSONDecodeError, UnicodeDecodeError):
+                    line = _RUN_LINE.decode(data)
+                except (msgspec.DecodeError, ValueError):
                     continue  # the cron reader reports its own bad lines
-                if isinstance(line, dict):
-                    session_id, key = line.get("sessionId"), line.get("sessionKey")
-                    if isinstance(session_id, str) and isinstance(key, str):
-                        keys.setdefault(session_id, base_cron_key(key))
+                if line.sessionId is not None and line.sessionKey is not None:
+                    keys.setdefault(line.sessionId, base_cron_key(line.sessionKey))
         except (OSError, ArchiveError) as exc:
             problems.add(relative(state_dir, path), f"unreadable cron run log: {exc}")
     return keys

@@ -1,0 +1,97 @@
+"""What one assistant call is: its billable facts, the limits a sane line stays within, its id and day."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from datetime import UTC, datetime
+from typing import Any, NamedTuple
+
+# One call of any model reads at most a few million tokens; far beyond that is a corrupt count, and
+# left in it would overflow the bigint sums (and numeric(20,10) costs) of the tables downstream.
+MAX_TOKENS = 1_000_000_000
+MAX_COST_USD = 1_000_000.0
+# Ids, providers, models and stop reasons are short; event_id is a btree key (at most ~2.7 kB a row).
+MAX_TEXT = 256
+
+
+class BadLine(Exception):
+    """A line that looks like a model call but cannot be read as one."""
+
+
+class ParsedCall(NamedTuple):
+    """The billable facts of one assistant line (a tuple: millions are made per backfill)."""
+
+    event_id: str
+    occurred_at: datetime
+    provider: str | None
+    model: str | None
+    input_tokens: int
+    output_tokens: int
+    cache_read_tokens: int
+    cache_write_tokens: int
+    recorded_cost_usd: float | None
+    response_id: str | None
+    stop_reason: str | None
+
+
+def make_call(
+    line_timestamp: Any,
+    message_timestamp: float | None,
+    provider: str | None,
+    model: str | None,
+    counts: tuple[int, int, int, int],
+    cost: float | None,
+    response_id: str | None,
+    stop_reason: str | None,
+) -> ParsedCall:
+    """The call, dated by the line's `timestamp`, else `message.timestamp`; BadLine when neither is usable."""
+    occurred_at = line_time(line_timestamp) or epoch_ms(message_timestamp)
+    if occurred_at is None:
+        raise BadLine("assistant message has no usable timestamp")
+    event_id = response_id or fallback_id(message_timestamp, provider, model, counts)
+    return ParsedCall(event_id, occurred_at, provider, model, *counts, cost, response_id, stop_reason)
+
+
+def fallback_id(
+    stamp: float | None, provider: str | None, model: str | None, counts: tuple[int, int, int, int]
+) -> str:
+    """A stable id for calls without a responseId: the same in every copy of the line."""
+    key_stamp: float | int | None = stamp
+    if stamp is not None and float(stamp).is_integer():
+        key_stamp = int(stamp)
+    key = json.dumps([key_stamp, provider, model, *counts], separators=(",", ":"))
+    return "oc-sha256:" + hashlib.sha256(key.encode()).hexdigest()[:40]
+
+
+def line_time(value: Any) -> datetime | None:
+    """A line's `timestamp` (ISO text, or epoch ms) as UTC; None when it is not a usable time."""
+    if isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+        return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return epoch_ms(float(value))
+    return None
+
+
+def epoch_ms(value: float | None) -> datetime | None:
+    """Epoch milliseconds as UTC; years 2000..2200 only (anything else is not an epoch-ms time)."""
+    if value is None or not math.isfinite(value) or not 946_684_800_000 <= value < 7_258_118_400_000:
+        return None
+    return datetime.fromtimestamp(value / 1000, tz=UTC)
+
+
+def storable_text(value: str) -> str:
+    """`value` when PostgreSQL text can hold it; ValueError (NUL, lone surrogate) when not."""
+    if "\x00" in value:
+        raise ValueError("holds a NUL character")
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("holds a lone surrogate") from None
+    return value
