@@ -158,8 +158,6 @@ def _write(
     create_stage(conn, table, columns)
     staged = copy_chunks(conn, table, columns, itertools.chain([first] if first is not None else [], chunks))
     counts = writes.WriteCounts()
-    if key:
-        writes.check_unique_keys(conn, table, key)
     if spec.write_mode == "replace_partition":
         if window is not None:
             writes.check_window(conn, table, window)

@@ -60,7 +60,7 @@ def lock_table(conn: psycopg.Connection[TupleRow], table: Table) -> None:
 
 
 def check_unique_keys(conn: psycopg.Connection[TupleRow], table: Table, key: Sequence[str]) -> None:
-    """Two staged rows with one key would make the upsert fail midway: name them up front."""
+    """Two staged rows with one key would be one row updated twice, or fail the insert: name them."""
     cols = sql.SQL(", ").join(map(sql.Identifier, key))
     dupes = conn.execute(
         sql.SQL("select {cols}, count(*) from {stage} group by {cols} having count(*) > 1 limit 3").format(
@@ -123,43 +123,42 @@ def upsert(
     """Insert new keys, update rows whose values changed, leave identical rows alone.
 
     Returns (inserted, updated). `clear_column` (a sync's gone marker) is reset to null on rows that
-    are present again.
+    are present again. Two statements, not INSERT .. ON CONFLICT: a plain insert of the new keys
+    costs half as much as speculative insertion on a first load or a backfill (a million rows: 7 s
+    against 14 s). That needs no other writer of the table in between: callers hold `lock_table`.
     """
+    check_unique_keys(conn, table, key)
+    updated = 0
     values = [c for c in columns if c not in key and c not in MANAGED_COLUMNS]
-    assignments: list[sql.Composable] = [
-        sql.SQL("{c} = excluded.{c}").format(c=sql.Identifier(c)) for c in values
-    ]
-    old: list[sql.Composable] = [sql.SQL("t.{c}").format(c=sql.Identifier(c)) for c in values]
-    new: list[sql.Composable] = [sql.SQL("excluded.{c}").format(c=sql.Identifier(c)) for c in values]
-    if clear_column:
-        assignments.append(sql.SQL("{c} = null").format(c=sql.Identifier(clear_column)))
-        old.append(sql.SQL("t.{c}").format(c=sql.Identifier(clear_column)))
-        new.append(sql.NULL)
+    if values or clear_column:
+        sets: list[sql.Composable] = [sql.SQL("{c} = s.{c}").format(c=sql.Identifier(c)) for c in values]
+        old: list[sql.Composable] = [sql.SQL("t.{c}").format(c=sql.Identifier(c)) for c in values]
+        new: list[sql.Composable] = [sql.SQL("s.{c}").format(c=sql.Identifier(c)) for c in values]
+        if clear_column:
+            sets.append(sql.SQL("{c} = null").format(c=sql.Identifier(clear_column)))
+            old.append(sql.SQL("t.{c}").format(c=sql.Identifier(clear_column)))
+            new.append(sql.NULL)
+        updated = conn.execute(
+            sql.SQL(
+                "update {t} as t set {sets} from {stage} as s where {match}"
+                " and ({old}) is distinct from ({new})"
+            ).format(
+                t=_target(table),
+                sets=sql.SQL(", ").join(sets),
+                stage=STAGE,
+                match=_key_match(key, "t", "s"),
+                old=sql.SQL(", ").join(old),
+                new=sql.SQL(", ").join(new),
+            )
+        ).rowcount
     cols = sql.SQL(", ").join(map(sql.Identifier, columns))
-    conflict: sql.Composable
-    if assignments:
-        conflict = sql.SQL("do update set {sets} where ({old}) is distinct from ({new})").format(
-            sets=sql.SQL(", ").join(assignments),
-            old=sql.SQL(", ").join(old),
-            new=sql.SQL(", ").join(new),
-        )
-    else:
-        conflict = sql.SQL("do nothing")
-    row = conn.execute(
+    inserted = conn.execute(
         sql.SQL(
-            "with written as (insert into {t} as t ({cols}) select {cols} from {stage}"
-            " on conflict ({key}) {conflict} returning (xmax = 0) as inserted)"
-            " select count(*) filter (where inserted), count(*) filter (where not inserted) from written"
-        ).format(
-            t=_target(table),
-            cols=cols,
-            stage=STAGE,
-            key=sql.SQL(", ").join(map(sql.Identifier, key)),
-            conflict=conflict,
-        )
-    ).fetchone()
-    assert row is not None
-    return int(row[0]), int(row[1])
+            "insert into {t} ({cols}) select {cols} from {stage} as s"
+            " where not exists (select 1 from {t} as t where {match})"
+        ).format(t=_target(table), cols=cols, stage=STAGE, match=_key_match(key, "t", "s"))
+    ).rowcount
+    return inserted, updated
 
 
 def remove_missing(

@@ -19,7 +19,6 @@ def ledger_write(state: str, first: str, last: str, db_url: str, repeats: int = 
     the same rows again (the daily rerun: every row unchanged); `repeats` times, table emptied between."""
     warnings.simplefilter("ignore")
     import dagster as dg
-    import pandas as pd
 
     from mission_pipeline.defs.usage.ledger import openclaw_usage_events
     from mission_pipeline.warehouse import io_manager, staging, writes
@@ -31,10 +30,10 @@ def ledger_write(state: str, first: str, last: str, db_url: str, repeats: int = 
     frames = _ledger_frames(state, first, last)
     rows = sum(len(f) for f in frames)
     spent = _time_calls(
-        (staging, "_prepared"),  # values made COPY-safe (client)
-        (pd.DataFrame, "to_csv"),  # CSV rendering (client)
-        (staging, "_copy_chunk"),  # both of those, plus COPY into the stage (server)
-        (writes, "check_unique_keys"),
+        (staging, "binary_columns"),  # values for binary COPY (client)
+        (staging, "_copy_csv"),  # the CSV path, taken only when values do not fit binary COPY
+        (staging, "_copy_chunk"),  # all of those, plus COPY into the stage (server)
+        (writes, "check_unique_keys"),  # only when the upsert finds duplicate keys
         (writes, "upsert"),
     )
     metadata = openclaw_usage_events.metadata_by_key[dg.AssetKey("openclaw_usage_events")]
