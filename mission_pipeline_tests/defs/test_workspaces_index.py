@@ -2,9 +2,8 @@
 
 import os
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import dagster as dg
 import pytest
@@ -13,6 +12,7 @@ from mission_pipeline.warehouse.database import DatabaseTarget
 from mission_pipeline_tests.defs.domain_support import logged, metadata
 from mission_pipeline_tests.defs.jobs import run_job
 from mission_pipeline_tests.fixtures.postgres import query
+from mission_pipeline_tests.fixtures.refused_folders import refuse_folders
 
 AGENTS = ("amber", "atlas", "dash", "main", "max")
 _FILES = "select agent_id, file_path, size_bytes from agent_workspaces order by agent_id, file_path"
@@ -58,7 +58,8 @@ def test_every_file_one_to_three_levels_deep(
         pipeline_env,
         "select modified_at from agent_workspaces where agent_id = 'max' and file_path = 'SOUL.md'",
     )
-    assert one[0] == datetime.fromtimestamp((ws / "SOUL.md").stat().st_mtime, UTC)
+    mtime_ns = (ws / "SOUL.md").stat().st_mtime_ns
+    assert one[0] == datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=mtime_ns // 1000)
     meta = metadata(result, "agent_workspaces")
     for agent in AGENTS:
         mine = [size for a, _, size in rows if a == agent]
@@ -67,20 +68,13 @@ def test_every_file_one_to_three_levels_deep(
 
 @pytest.fixture
 def locked_folder(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[Path], None]]:
-    """Make a folder unreadable: chmod 000, or, as root (who reads anything), a refusing scandir."""
+    """Make a folder unreadable: chmod 000, or, as root (who reads anything), a simulated refusal."""
     locked: list[Path] = []
-    real_scandir = os.scandir
-
-    def refusing(path: Any = ".") -> Any:
-        # scandir also takes file descriptors (shutil.rmtree uses them): only paths are refused.
-        if isinstance(path, str | os.PathLike) and any(os.fspath(path) == str(p) for p in locked):
-            raise PermissionError(13, "Permission denied", os.fspath(path))
-        return real_scandir(path)
 
     def _lock(folder: Path) -> None:
         locked.append(folder)
         if os.geteuid() == 0:
-            monkeypatch.setattr(os, "scandir", refusing)
+            refuse_folders(monkeypatch, {str(p): "EACCES" for p in locked})
         else:
             folder.chmod(0)
 

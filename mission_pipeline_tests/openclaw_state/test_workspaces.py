@@ -6,7 +6,7 @@ import os
 import stat
 import unicodedata
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -66,8 +66,10 @@ def test_sample_workspaces(copy_sample: Callable[[str], Path], sample_version: s
         assert {unicodedata.normalize("NFC", p) for p in paths} == expected
         for file in scan.files:
             assert file.agent_id == agent.id
-            assert file.modified_at == datetime.fromtimestamp(
-                os.lstat(agent.workspace / file.file_path).st_mtime, UTC
+            mtime_ns = os.lstat(agent.workspace / file.file_path).st_mtime_ns
+            assert file.mtime_ns == mtime_ns
+            assert file.modified_at == datetime(1970, 1, 1, tzinfo=UTC) + timedelta(
+                microseconds=mtime_ns // 1000
             )
     assert not problems
 

@@ -11,6 +11,7 @@ import pytest
 
 from mission_pipeline.openclaw.problems import ProblemLog
 from mission_pipeline.openclaw.workspaces import WorkspaceScan, scan_workspace
+from mission_pipeline_tests.fixtures.refused_folders import refuse_folders
 
 
 @pytest.fixture
@@ -106,21 +107,12 @@ def test_unreadable_subfolder_simulated(tmp_path: Path, monkeypatch: pytest.Monk
     for rel in ("a.md", "open/b.md", "locked/c.md"):
         (tmp_path / rel).parent.mkdir(exist_ok=True)
         (tmp_path / rel).write_text(rel)
-    real_scandir = os.scandir
-
-    def scandir(path: str) -> os._ScandirIterator[str]:
-        if os.fspath(path) == str(tmp_path / "locked"):
-            raise PermissionError(13, "Permission denied", os.fspath(path))
-        return real_scandir(path)
-
-    monkeypatch.setattr(os, "scandir", scandir)
+    refuse_folders(monkeypatch, {str(tmp_path / "locked"): "EACCES"})
     problems = ProblemLog()
     _assert_locked_subfolder(scan_workspace("a", tmp_path, problems=problems), problems, tmp_path / "locked")
     monkeypatch.undo()
     root_problems = ProblemLog()
-    monkeypatch.setattr(
-        os, "scandir", lambda p: (_ for _ in ()).throw(PermissionError(13, "Permission denied"))
-    )
+    refuse_folders(monkeypatch, {str(tmp_path): "EACCES"})
     scan = scan_workspace("a", tmp_path, problems=root_problems)
     assert (scan.status, scan.files) == ("unreadable", [])
     assert "cannot be read: Permission denied" in next(iter(root_problems)).message

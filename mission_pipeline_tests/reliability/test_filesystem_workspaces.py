@@ -7,7 +7,6 @@ real workspace_job (3 full); 20,000 files through the job (100,000 full).
 from __future__ import annotations
 
 import contextlib
-import errno
 import json
 import os
 import random
@@ -30,6 +29,7 @@ from mission_pipeline.warehouse.database import DatabaseTarget
 from mission_pipeline_tests.defs.domain_support import metadata
 from mission_pipeline_tests.defs.jobs import run_job
 from mission_pipeline_tests.fixtures.postgres import query
+from mission_pipeline_tests.fixtures.refused_folders import Refusal, refuse_folders
 from mission_pipeline_tests.reliability.fs_trees import build_tree, expected_files, stays_inside
 from mission_pipeline_tests.reliability.fuzz_figures import record_figures, size
 
@@ -158,7 +158,7 @@ def test_file_times_python_cannot_hold_are_indexed_without_them(
     pipeline_env: DatabaseTarget,
     instance: dg.DagsterInstance,
 ) -> None:
-    """Some file systems (tmpfs, xfs, btrfs) keep any 64-bit time; Python's datetime stops at 9999."""
+    """Some file systems (tmpfs, xfs, btrfs) keep any 64-bit time; the index holds the years 1..9999."""
     base = Path("/dev/shm")
     if not base.is_dir() or not os.access(base, os.W_OK):
         pytest.skip("no tmpfs at /dev/shm")
@@ -257,28 +257,6 @@ def _euid(uid: int) -> Iterator[None]:
         os.setegid(0)
 
 
-class _FailingListing:
-    """A folder listing that fails with EIO after `after` entries (a disk or network mount going away)."""
-
-    def __init__(self, inner: Any, after: int) -> None:
-        self._inner, self._left = inner, after
-
-    def __enter__(self) -> _FailingListing:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._inner.close()
-
-    def __iter__(self) -> _FailingListing:
-        return self
-
-    def __next__(self) -> Any:
-        if self._left <= 0:
-            raise OSError(errno.EIO, "Input/output error")
-        self._left -= 1
-        return next(self._inner)
-
-
 TRANSIENT = (
     "subfolder permission denied",
     "workspace permission denied",
@@ -317,23 +295,14 @@ def test_a_transient_error_keeps_the_rows_it_could_not_confirm(
     (everyone["alpha"] / "memory" / "c.md").unlink()
     (everyone["beta"] / "memory" / "c.md").unlink()
     (everyone["ghost"] / "memory" / "c.md").unlink()
-    real_scandir = os.scandir
-    refused = {
-        "subfolder permission denied": str(agents["alpha"] / "notes"),
-        "workspace permission denied": str(agents["alpha"]),
-        "subfolder vanished mid-scan": str(agents["alpha"] / "notes"),
-        "I/O error mid-listing": str(agents["alpha"] / "notes"),
-        "agents/ folder unreadable": str(state / "agents"),
-    }.get(case)
-
-    def scandir(path: Any = ".") -> Any:
-        if isinstance(path, str | os.PathLike) and os.fspath(path) == refused:
-            if case == "subfolder vanished mid-scan":
-                raise FileNotFoundError(errno.ENOENT, "No such file or directory", os.fspath(path))
-            if case == "I/O error mid-listing":
-                return _FailingListing(real_scandir(path), after=1)
-            raise PermissionError(errno.EACCES, "Permission denied", os.fspath(path))
-        return real_scandir(path)
+    refusals: dict[str, tuple[Path, Refusal]] = {
+        "subfolder permission denied": (agents["alpha"] / "notes", "EACCES"),
+        "workspace permission denied": (agents["alpha"], "EACCES"),
+        "subfolder vanished mid-scan": (agents["alpha"] / "notes", "ENOENT"),
+        "I/O error mid-listing": (agents["alpha"] / "notes", "EIO"),
+        "agents/ folder unreadable": (state / "agents", "EACCES"),
+    }
+    refused = refusals.get(case)
 
     config = state / "openclaw.json"
     good_config = config.read_text()
@@ -342,8 +311,8 @@ def test_a_transient_error_keeps_the_rows_it_could_not_confirm(
             agents["alpha"].rename(open_dir / "alpha-unplugged")
         elif case == "openclaw.json cut mid-write":
             config.write_text(good_config[: len(good_config) // 2])
-        else:
-            patch.setattr(os, "scandir", scandir)
+        elif refused is not None:
+            refuse_folders(patch, {str(refused[0]): refused[1]})
         result = run_job("workspace_job", instance=instance)
     assert result.success
     after = _rows(pipeline_env)
@@ -404,17 +373,9 @@ def test_many_files_through_workspace_job(
     # A transient error in one of the 50 folders: all rows stay, although 1,000 files were deleted.
     for i in range(0, 3000, 3):
         (ws / f"d{i % 50}" / f"f{i}.md").unlink()
-    real_scandir = os.scandir
-    refused = str(ws / "d17")
-
-    def scandir(path: Any = ".") -> Any:
-        if isinstance(path, str | os.PathLike) and os.fspath(path) == refused:
-            raise PermissionError(errno.EACCES, "Permission denied", refused)
-        return real_scandir(path)
-
     started = time.perf_counter()
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(os, "scandir", scandir)
+        refuse_folders(patch, {str(ws / "d17"): "EACCES"})
         assert run_job("workspace_job", instance=instance).success
     second_run = time.perf_counter() - started
     assert len(_rows(pipeline_env)) == files

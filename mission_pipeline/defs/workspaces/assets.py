@@ -1,6 +1,7 @@
 """The file index of each agent's workspace."""
 
 import dagster as dg
+import numpy as np
 import pandas as pd
 
 from mission_pipeline.defs.resources import DATABASE_RETRY, OpenClawResource
@@ -16,9 +17,20 @@ FILE_COLUMNS = ["agent_id", "file_path", "size_bytes", "modified_at"]
 
 def workspace_frame(scans: list[WorkspaceScan]) -> pd.DataFrame:
     """Every indexed file of every scan, columns as in agent_workspaces."""
-    frame = pd.DataFrame.from_records([f for s in scans for f in s.files], columns=FILE_COLUMNS)
-    frame["modified_at"] = pd.to_datetime(frame["modified_at"], utc=True)
-    return frame
+    files = [f for s in scans for f in s.files]
+    # Times to whole microseconds (what the table keeps), straight into datetime64 (int64 min is NaT):
+    # exact over years 1..9999, and no Python datetime per file.
+    nat = np.iinfo(np.int64).min
+    mtimes = np.array([nat if f.mtime_ns is None else f.mtime_ns // 1000 for f in files], dtype=np.int64)
+    return pd.DataFrame(
+        {
+            "agent_id": pd.Series([f.agent_id for f in files], dtype=str),
+            "file_path": pd.Series([f.file_path for f in files], dtype=str),
+            "size_bytes": np.array([f.size_bytes for f in files], dtype=np.int64),
+            "modified_at": pd.DatetimeIndex(mtimes.view("datetime64[us]")).tz_localize("UTC"),
+        },
+        columns=FILE_COLUMNS,
+    )
 
 
 def scan_summary(scans: list[WorkspaceScan]) -> pd.DataFrame:
