@@ -65,8 +65,8 @@ def describe(runs: LedgerRuns) -> tuple[list[Row], list[str]]:
         notes.append(
             f"Ledger write of {lw['rows']:,} rows, {lw['seconds']:.1f} s: staging {stage:.1f} s (binary"
             f" COPY; of which turning columns into values {parts.get('binary_columns', 0):.1f} s, CSV"
-            f" fallback {parts.get('_copy_csv', 0):.1f} s), upsert into the table (duplicate keys"
-            f" detected by the upsert itself) {parts.get('upsert', 0):.1f} s;"
+            f" fallback {parts.get('_copy_csv', 0):.1f} s), upsert into the table (duplicate-key check,"
+            f" UPDATE of changed rows, INSERT of new keys) {parts.get('upsert', 0):.1f} s;"
             f" PostgreSQL's COPY of the same rows straight into the table: {copy.seconds:.1f} s"
             f" (best of {len(lw.get('runs', [])) or 1} each)."
             " The write child holds every row in memory beforehand (to time the write alone): its RSS"

@@ -33,7 +33,6 @@ def ledger_write(state: str, first: str, last: str, db_url: str, repeats: int = 
         (staging, "binary_columns"),  # values for binary COPY (client)
         (staging, "_copy_csv"),  # the CSV path, taken only when values do not fit binary COPY
         (staging, "_copy_chunk"),  # all of those, plus COPY into the stage (server)
-        (writes, "check_unique_keys"),  # only when the upsert finds duplicate keys
         (writes, "upsert"),
     )
     metadata = openclaw_usage_events.metadata_by_key[dg.AssetKey("openclaw_usage_events")]
