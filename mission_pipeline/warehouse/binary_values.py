@@ -72,8 +72,19 @@ def _text(series: pd.Series) -> list[Any] | None:
     return values
 
 
-def _integer(series: pd.Series) -> list[Any] | None:
-    return _nullable(series) if infer_dtype(series, skipna=True) == "integer" else None
+def _integer_of(bits: int) -> Callable[[pd.Series], list[Any] | None]:
+    low, high = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
+
+    def convert(series: pd.Series) -> list[Any] | None:
+        if infer_dtype(series, skipna=True) != "integer":
+            return None
+        # psycopg packs binary integers without a range check (2**40 into int4 would arrive as 0):
+        # values out of range go by CSV, where PostgreSQL refuses them by name.
+        if not low <= series.min() <= series.max() <= high:
+            return None
+        return _nullable(series)
+
+    return convert
 
 
 def _numeric(series: pd.Series) -> list[Any] | None:
@@ -92,7 +103,10 @@ def _numeric(series: pd.Series) -> list[Any] | None:
 def _float(series: pd.Series) -> list[Any] | None:
     if infer_dtype(series, skipna=True) not in ("integer", "floating", "mixed-integer-float"):
         return None
-    return [None if v is None else float(v) for v in _nullable(series)]
+    try:
+        return [None if v is None else float(v) for v in _nullable(series)]
+    except OverflowError:  # an int beyond any float: CSV, where PostgreSQL says so
+        return None
 
 
 def _boolean(series: pd.Series) -> list[Any] | None:
@@ -119,9 +133,9 @@ def _timestamptz(series: pd.Series) -> list[Any] | None:
 _CONVERTERS: dict[str, Callable[[pd.Series], list[Any] | None]] = {
     "text": _text,
     "varchar": _text,
-    "int8": _integer,
-    "int4": _integer,
-    "int2": _integer,
+    "int8": _integer_of(64),
+    "int4": _integer_of(32),
+    "int2": _integer_of(16),
     "numeric": _numeric,
     "float8": _float,
     "bool": _boolean,

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import psycopg
 import pytest
 
 from mission_pipeline.warehouse import binary_values, staging
@@ -112,3 +113,18 @@ def test_values_that_do_not_plainly_fit_go_by_csv(
     rows = _stage(types_table, frame, list(frame.columns))
     assert paths == ["csv"]
     assert len(rows) == 2
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("i", 2**40), ("b", 2**70), ("f", 10**400)],  # beyond integer, bigint, any float
+)
+def test_numbers_out_of_range_are_refused_by_postgres_not_wrapped(
+    types_table: DatabaseTarget, monkeypatch: pytest.MonkeyPatch, column: str, value: int
+) -> None:
+    """Binary COPY would pack 2**40 into an int4 as 0: such values take the CSV path and fail by name."""
+    paths = _spy(monkeypatch, allow_binary=True)
+    frame = pd.DataFrame({column: pd.Series([1, value], dtype=object)})
+    with pytest.raises(psycopg.errors.NumericValueOutOfRange, match="out of range"):
+        _stage(types_table, frame, [column])
+    assert paths == ["csv"]
