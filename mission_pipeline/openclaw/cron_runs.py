@@ -10,7 +10,6 @@ counts stay in `raw_json` only: they are snapshots, not billing data.
 from __future__ import annotations
 
 import json
-import math
 import sqlite3
 from collections.abc import Iterator, Mapping
 from contextlib import closing
@@ -19,9 +18,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from mission_pipeline.openclaw.cron_schedule import epoch_ms_to_utc
 from mission_pipeline.openclaw.problems import ProblemLog
 from mission_pipeline.openclaw.state_dir import connect_readonly, json_object, state_db_path, table_columns
+from mission_pipeline.openclaw.values import agent_of_session_key, epoch_ms_to_utc, is_number, nonempty_str
 
 # task_runs.status words mapped to the run-log words (ok/error/skipped) used by the older stores.
 _TASK_STATUS = {"succeeded": "ok", "failed": "error", "timed_out": "error", "lost": "error"}
@@ -140,7 +139,7 @@ def _from_files(runs_dir: Path, problems: ProblemLog) -> Iterator[CronRunRecord]
 def _record(
     entry: dict[str, Any], raw: dict[str, Any], source: str, where: Path, row: str, problems: ProblemLog
 ) -> Iterator[CronRunRecord]:
-    job_id = _str(entry.get("jobId"))
+    job_id = nonempty_str(entry.get("jobId"))
     start = _num(entry.get("runAtMs"))
     end = _num(entry.get("ts"))
     key = start if start is not None else end
@@ -150,41 +149,36 @@ def _record(
     duration = _num(entry.get("durationMs"))
     if duration is None and start is not None and end is not None:
         duration = end - start
-    session_key = _str(entry.get("sessionKey"))
+    session_key = nonempty_str(entry.get("sessionKey"))
     yield CronRunRecord(
         run_id=f"{job_id}:{int(key)}",
         job_id=job_id,
-        agent_id=_str(entry.get("agentId")) or _agent_from_key(session_key),
+        agent_id=nonempty_str(entry.get("agentId")) or agent_of_session_key(session_key),
         started_at=epoch_ms_to_utc(start),
         finished_at=epoch_ms_to_utc(end),
-        status=_str(entry.get("status")),
+        status=nonempty_str(entry.get("status")),
         duration_ms=int(duration) if duration is not None else None,
-        model=_str(entry.get("model")),
-        provider=_str(entry.get("provider")),
+        model=nonempty_str(entry.get("model")),
+        provider=nonempty_str(entry.get("provider")),
         error=_text(entry.get("error")),
-        summary=_str(entry.get("summary")),
-        session_id=_str(entry.get("sessionId")),
+        summary=nonempty_str(entry.get("summary")),
+        session_id=nonempty_str(entry.get("sessionId")),
         session_key=session_key,
-        delivery_status=_str(entry.get("deliveryStatus")),
+        delivery_status=nonempty_str(entry.get("deliveryStatus")),
         raw_json=raw,
         source=source,
     )
 
 
-def _agent_from_key(key: str | None) -> str | None:
-    parts = key.split(":") if key else []
-    return parts[1].lower() if len(parts) >= 3 and parts[0].lower() == "agent" and parts[1] else None
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
-
-
 def _text(value: Any) -> str | None:
     # Errors are usually strings, but a structured one must not be dropped.
-    return _str(value) if value is None or isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    if value is None or isinstance(value, str):
+        return nonempty_str(value)
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _num(value: Any) -> float | None:
-    ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-    return float(value) if ok else None
+    try:
+        return float(value) if is_number(value) else None
+    except OverflowError:  # an int beyond any float
+        return None

@@ -12,7 +12,6 @@ Each of these is reported.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,13 +20,13 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from mission_pipeline.openclaw.problems import ProblemLog
+from mission_pipeline.openclaw.values import MAX_EPOCH_MS, epoch_ms_to_utc, is_number
 
 _UNITS = (("d", 86_400_000), ("h", 3_600_000), ("m", 60_000), ("s", 1_000))
 _MAX_TEXT = 160
 MAX_KEY_CHARS = 256
 # Epoch ms from 1970 to 2255: later is a corrupt value, and pandas 2 (which pyproject allows) holds
 # no time past 2262-04-11, so such a time would fail the write.
-_MAX_EPOCH_MS = 9_000_000_000_000
 _INT32 = 2**31 - 1
 _INT64 = 2**63 - 1
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -50,16 +49,6 @@ def humanize_ms(ms: float) -> str:
     return "".join(parts)
 
 
-def epoch_ms_to_utc(value: Any) -> datetime | None:
-    """Epoch milliseconds to an aware UTC datetime; None for missing or nonsensical values."""
-    if not _is_number(value) or not 0 <= value < _MAX_EPOCH_MS:
-        return None
-    try:
-        return datetime.fromtimestamp(value / 1000, tz=UTC)
-    except (OverflowError, OSError, ValueError):
-        return None
-
-
 def schedule_text(schedule: Any) -> str:
     """`cron 30 7 * * 1-5 (Europe/Berlin)`, `every 2h`, `at 2026-12-27 23:00 UTC`, or a readable fallback."""
     if not isinstance(schedule, dict):
@@ -68,7 +57,7 @@ def schedule_text(schedule: Any) -> str:
     if kind == "cron" and isinstance(schedule.get("expr"), str):
         tz = schedule.get("tz")
         return f"cron {schedule['expr']}" + (f" ({tz})" if isinstance(tz, str) and tz else "")
-    if kind == "every" and _is_number(schedule.get("everyMs")):
+    if kind == "every" and is_number(schedule.get("everyMs")):
         return f"every {humanize_ms(schedule['everyMs'])}"
     if kind == "at" or (kind is None and ("at" in schedule or "atMs" in schedule)):
         when = _at_text(schedule.get("at"), schedule.get("atMs"))
@@ -106,10 +95,6 @@ def _fallback(schedule: dict[str, Any]) -> str:
     return _clip(f"{label} ({', '.join(details)})" if details else label)
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-
-
 def _clip(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= _MAX_TEXT else text[: _MAX_TEXT - 1] + "…"
@@ -136,8 +121,8 @@ class _JobState(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    nextRunAtMs: float | None = Field(default=None, ge=0, lt=_MAX_EPOCH_MS, allow_inf_nan=False)
-    lastRunAtMs: float | None = Field(default=None, ge=0, lt=_MAX_EPOCH_MS, allow_inf_nan=False)
+    nextRunAtMs: float | None = Field(default=None, ge=0, lt=MAX_EPOCH_MS, allow_inf_nan=False)
+    lastRunAtMs: float | None = Field(default=None, ge=0, lt=MAX_EPOCH_MS, allow_inf_nan=False)
     lastRunStatus: str | None = None
     lastStatus: str | None = None  # deprecated alias of lastRunStatus
     lastError: str | None = None

@@ -10,7 +10,7 @@ import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -19,6 +19,12 @@ from mission_pipeline.openclaw.problems import ProblemLog
 from mission_pipeline.openclaw.transcripts import sqlite as db
 from mission_pipeline.openclaw.transcripts.files import agent_db_path, agent_ids_in, relative, sessions_dir
 from mission_pipeline.openclaw.transcripts.keys import read_sessions_json
+from mission_pipeline.openclaw.values import (
+    agent_of_session_key,
+    epoch_ms_to_utc,
+    nonempty_str,
+    split_agent_session_key,
+)
 
 SessionSource = Literal["cli", "sqlite", "sessions.json"]
 
@@ -87,15 +93,15 @@ def session_record(
     """A record from a store entry or CLI row (same field names); odd field types read as None."""
     kind = entry.get("kind") if source == "cli" else None
     return SessionRecord(
-        agent_id=_agent_of(key) or store_agent or "main",
-        session_id=_text(entry.get("sessionId")),
+        agent_id=agent_of_session_key(key) or store_agent or "main",
+        session_id=nonempty_str(entry.get("sessionId")),
         session_key=key,
         kind=kind if isinstance(kind, str) else session_kind(key, entry),
-        model=_text(entry.get("model")),
-        model_provider=_text(entry.get("modelProvider")),
-        status=_text(entry.get("status")),
-        started_at=_time(entry.get("sessionStartedAt")),
-        updated_at=_time(entry.get("updatedAt")),
+        model=nonempty_str(entry.get("model")),
+        model_provider=nonempty_str(entry.get("modelProvider")),
+        status=nonempty_str(entry.get("status")),
+        started_at=epoch_ms_to_utc(entry.get("sessionStartedAt"), plausible=True),
+        updated_at=epoch_ms_to_utc(entry.get("updatedAt"), plausible=True),
         entry=entry,
         source=source,
     )
@@ -105,8 +111,8 @@ def session_kind(key: str, entry: dict[str, Any]) -> str:
     """The CLI's `kind` (OpenClaw 2026.9.6 `classifySessionKind`): cron, spawn-child, group or direct."""
     if key in ("global", "unknown"):
         return key
-    rest = _rest_of(key)
-    if rest is not None and rest.lower().startswith("cron:"):
+    parsed = split_agent_session_key(key)
+    if parsed is not None and parsed[1].lower().startswith("cron:"):
         return "cron"
     if entry.get("spawnedBy"):
         return "spawn-child"
@@ -147,30 +153,3 @@ def _from_sqlite(state_dir: Path, agent_id: str, path: Path, problems: ProblemLo
         entry.setdefault("sessionId", session_id)
         records.append(session_record(key, entry, agent_id, "sqlite"))
     return records
-
-
-def _rest_of(key: str) -> str | None:
-    """The part after `agent:<id>:`, as OpenClaw's parseAgentSessionKey splits it."""
-    if key[:6].lower() != "agent:":
-        return None
-    end = key.find(":", 6)
-    if end < 0 or not key[6:end].strip():
-        return None
-    rest = key[end + 1 :]
-    return rest if rest and not rest.startswith(":") else None
-
-
-def _agent_of(key: str) -> str | None:
-    return key[6 : key.find(":", 6)].strip().lower() if _rest_of(key) is not None else None
-
-
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
-
-
-def _time(value: Any) -> datetime | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    if not 946_684_800_000 <= value < 7_258_118_400_000:
-        return None
-    return datetime.fromtimestamp(value / 1000, tz=UTC)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
+
+from mission_pipeline.openclaw.values import epoch_ms_to_utc
 
 # One call of any model reads at most a few million tokens; far beyond that is a corrupt count, and
 # left in it would overflow the bigint sums (and numeric(20,10) costs) of the tables downstream.
@@ -47,7 +48,7 @@ def make_call(
     stop_reason: str | None,
 ) -> ParsedCall:
     """The call, dated by the line's `timestamp`, else `message.timestamp`; BadLine when neither is usable."""
-    occurred_at = line_time(line_timestamp) or epoch_ms(message_timestamp)
+    occurred_at = line_time(line_timestamp) or epoch_ms_to_utc(message_timestamp, plausible=True)
     if occurred_at is None:
         raise BadLine("assistant message has no usable timestamp")
     event_id = response_id or fallback_id(message_timestamp, provider, model, counts)
@@ -73,16 +74,7 @@ def line_time(value: Any) -> datetime | None:
         except ValueError:
             return None
         return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return epoch_ms(float(value))
-    return None
-
-
-def epoch_ms(value: float | None) -> datetime | None:
-    """Epoch milliseconds as UTC; years 2000..2200 only (anything else is not an epoch-ms time)."""
-    if value is None or not math.isfinite(value) or not 946_684_800_000 <= value < 7_258_118_400_000:
-        return None
-    return datetime.fromtimestamp(value / 1000, tz=UTC)
+    return epoch_ms_to_utc(value, plausible=True)  # None for anything but a number
 
 
 def storable_text(value: str) -> str:

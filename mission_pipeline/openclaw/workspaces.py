@@ -19,21 +19,14 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Literal, NamedTuple
 
 from mission_pipeline.openclaw.problems import ProblemLog
+from mission_pipeline.openclaw.values import MAX_EPOCH_NS, MIN_EPOCH_NS, epoch_ns_to_utc
 
 ScanStatus = Literal["ok", "missing", "unreadable"]
-
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-# Years 1..9999, in nanoseconds since the epoch: what datetime, datetime64[us] and timestamptz all hold.
-MIN_MTIME_NS = (datetime(1, 1, 1, tzinfo=UTC) - _EPOCH) // timedelta(microseconds=1) * 1000
-MAX_MTIME_NS = (
-    (datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC) - _EPOCH) // timedelta(microseconds=1) * 1000
-)
 
 
 class WorkspaceFile(NamedTuple):
@@ -44,14 +37,12 @@ class WorkspaceFile(NamedTuple):
     agent_id: str
     file_path: str
     size_bytes: int
-    mtime_ns: int | None  # st_mtime_ns; None when outside MIN_MTIME_NS..MAX_MTIME_NS
+    mtime_ns: int | None  # st_mtime_ns; None when outside MIN_EPOCH_NS..MAX_EPOCH_NS
 
     @property
     def modified_at(self) -> datetime | None:
         """The modification time, to the microsecond (truncated, as the table stores it)."""
-        if self.mtime_ns is None:
-            return None
-        return _EPOCH + timedelta(microseconds=self.mtime_ns // 1000)
+        return epoch_ns_to_utc(self.mtime_ns)
 
 
 @dataclass
@@ -100,7 +91,7 @@ def scan_workspace(agent_id: str, root: Path, *, max_depth: int = 3, problems: P
                         except FileNotFoundError:
                             continue  # removed while we were scanning
                         modified: int | None = st.st_mtime_ns
-                        if not MIN_MTIME_NS <= st.st_mtime_ns <= MAX_MTIME_NS:
+                        if not MIN_EPOCH_NS <= st.st_mtime_ns <= MAX_EPOCH_NS:
                             problems.add(
                                 _printable(f"{folder}/{name}"),
                                 "modified time out of range; indexed without it",

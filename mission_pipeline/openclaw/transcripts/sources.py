@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from mission_pipeline.openclaw.transcripts import sqlite as db
@@ -22,6 +22,7 @@ from mission_pipeline.openclaw.transcripts.files import (
     relative,
     sessions_dir,
 )
+from mission_pipeline.openclaw.values import epoch_ms_to_utc, epoch_ns_to_utc
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +55,7 @@ def list_transcript_sources(
         except OSError:
             files = []
         for file in files:
-            mtime = datetime.fromtimestamp(file.mtime_ns / 1e9, tz=UTC)
+            mtime = epoch_ns_to_utc(file.mtime_ns)
             fingerprint = f"size={file.size};mtime_ns={file.mtime_ns}"
             found.append(
                 TranscriptSource(
@@ -104,4 +105,4 @@ def _database_source(state_dir: Path, agent_id: str, path: Path) -> TranscriptSo
 
 
 def _at(ms: int | None) -> datetime | None:
-    return None if ms is None else datetime.fromtimestamp(ms / 1000, tz=UTC)
+    return epoch_ms_to_utc(ms)  # a damaged row time reads as unknown, not as a crash
