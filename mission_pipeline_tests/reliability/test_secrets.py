@@ -37,6 +37,7 @@ from dagster._serdes import serialize_value
 
 from mission_pipeline.openclaw.relocate import copy_state_dir
 from mission_pipeline.settings import get_settings
+from mission_pipeline_tests.fixtures.fake_secrets import fake_service_role_key
 from mission_pipeline_tests.reliability.conftest import PASSWORD, ROLE, BulkStates
 from mission_pipeline_tests.reliability.harness import (
     REPO,
@@ -56,7 +57,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(size(600, 7200))]
 SAMPLE = REPO / "mission_pipeline_tests" / "data" / "openclaw-samples" / "v2026.9.6" / "state"
 DAY = "2026-11-27"
 WRONG_PASSWORD = "Wr0ng#RELIAB1LITY:pw/Guess%7q"
-SERVICE_ROLE_KEY = "eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoic2VydmljZV9yb2xlIn0.MP-SERVICE-KEY-LEAKCHECK-7f3a9c"
+SERVICE_ROLE_KEY = fake_service_role_key()
 WEBHOOK_TOKEN = "MP-WEBHOOK-TOKEN-4b8e2d91"
 ASSETS = "openclaw_usage_events,agent_usage_by_model,agent_usage"
 

@@ -10,16 +10,18 @@ from mission_pipeline.warehouse.database import (
     WarehouseConnectionError,
     resolve_target,
 )
+from mission_pipeline_tests.fixtures.fake_secrets import fake_service_role_key
 
 PASSWORD = "Sup3r-S3cret!pw"  # recognisable, so any leak is found by a plain search
 URL = f"postgresql://postgres.abcdefgh:{PASSWORD}@aws-0-eu-central-1.pooler.supabase.com:6543/postgres"
 
 
 def test_settings_and_targets_never_show_the_password() -> None:
-    settings = Settings(supabase_db_url=URL, supabase_service_role_key="eyJhbGciOiJIUzI1NiJ9.service")
+    key = fake_service_role_key()
+    settings = Settings(supabase_db_url=URL, supabase_service_role_key=key)
     for text in (repr(settings), str(settings), settings.model_dump_json()):
         assert PASSWORD not in text
-        assert "eyJhbGciOiJIUzI1NiJ9.service" not in text
+        assert key not in text
     target = DatabaseTarget.from_url(URL)
     assert PASSWORD not in repr(target)
     assert target.description == (
