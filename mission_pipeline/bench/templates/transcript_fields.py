@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mission_pipeline.bench.templates.line_template import LeafPath, LineTemplate
-from mission_pipeline.bench.templates.samples import pick, typed
+from mission_pipeline.bench.templates.samples import message, pick, typed
 
 # Every entry line: its own id, the id of the line before it, and its time.
 ENTRY: dict[str, LeafPath] = {"id": ("id",), "parent": ("parentId",), "ts": ("timestamp",)}
@@ -26,6 +26,17 @@ USAGE: dict[str, LeafPath] = {
     "cost_total": ("message", "usage", "cost", "total"),
     "msg_ts": ("message", "timestamp"),
     "response_id": ("message", "responseId"),
+}
+# A tool result: which call it answers, its text and time (2026.9.6 adds a run id and details).
+TOOL_RESULT: dict[str, LeafPath] = ENTRY | {
+    "tool_id": ("message", "toolCallId"),
+    "text": ("message", "content", 0, "text"),
+    "msg_ts": ("message", "timestamp"),
+}
+_REPLY: dict[str, LeafPath] = {"text": ("message", "content", 0, "text")}
+_TOOL_CALL: dict[str, LeafPath] = _REPLY | {
+    "tool_id": ("message", "content", 1, "id"),
+    "tool_path": ("message", "content", 1, "arguments", "path"),
 }
 # A transcript header: the session id, its start and its working directory.
 HEADER: dict[str, LeafPath] = {"sid": ("id",), "ts": ("timestamp",), "cwd": ("cwd",)}
@@ -84,3 +95,13 @@ def trajectory_templates(lines: Sequence[str]) -> dict[str, LineTemplate]:
     out["model.completed"] = LineTemplate(completed, common | usage | snapshot_usage)
     out["session.ended"] = LineTemplate(pick(lines, typed("session.ended"), "session.ended"), common)
     return out
+
+
+def assistant_templates(
+    lines: Sequence[str], usage: dict[str, LeafPath]
+) -> tuple[LineTemplate, LineTemplate]:
+    """The plain assistant reply and the reply that calls a tool, from a session with a tool round trip."""
+    return (
+        LineTemplate(pick(lines, message("assistant", "stop"), "assistant"), usage | _REPLY),
+        LineTemplate(pick(lines, message("assistant", "toolUse"), "assistant toolUse"), usage | _TOOL_CALL),
+    )

@@ -10,8 +10,10 @@ from mission_pipeline.bench.templates.transcript_fields import (
     ENTRY,
     HEADER,
     SNAPSHOT,
+    TOOL_RESULT,
     USAGE,
     TranscriptTemplates,
+    assistant_templates,
     trajectory_templates,
 )
 
@@ -28,6 +30,7 @@ def v5_templates() -> TranscriptTemplates:
     dash = PROVIDER_ERROR.read_text(encoding="utf-8").splitlines()
     trajectory = TRAJECTORY.read_text(encoding="utf-8").splitlines()
     usage = ENTRY | USAGE
+    assistant, assistant_tool = assistant_templates(lines, usage)
     return TranscriptTemplates(
         version="2026.5.28",
         header=LineTemplate(pick(lines, typed("session"), "session"), HEADER),
@@ -41,28 +44,9 @@ def v5_templates() -> TranscriptTemplates:
             pick(lines, message("user"), "user"),
             ENTRY | {"text": ("message", "content", 0, "text"), "msg_ts": ("message", "timestamp")},
         ),
-        assistant=LineTemplate(
-            pick(lines, message("assistant", "stop"), "assistant"),
-            usage | {"text": ("message", "content", 0, "text")},
-        ),
-        assistant_tool=LineTemplate(
-            pick(lines, message("assistant", "toolUse"), "assistant toolUse"),
-            usage
-            | {
-                "text": ("message", "content", 0, "text"),
-                "tool_id": ("message", "content", 1, "id"),
-                "tool_path": ("message", "content", 1, "arguments", "path"),
-            },
-        ),
-        tool_result=LineTemplate(
-            pick(lines, message("toolResult"), "toolResult"),
-            ENTRY
-            | {
-                "tool_id": ("message", "toolCallId"),
-                "text": ("message", "content", 0, "text"),
-                "msg_ts": ("message", "timestamp"),
-            },
-        ),
+        assistant=assistant,
+        assistant_tool=assistant_tool,
+        tool_result=LineTemplate(pick(lines, message("toolResult"), "toolResult"), TOOL_RESULT),
         cache_ttl=None,  # 2026.5.28 writes no cache-ttl line after a tool result
         error=LineTemplate(
             pick(dash, message("assistant", "error"), "error"),

@@ -18,8 +18,10 @@ from mission_pipeline.bench.templates.transcript_fields import (
     ENTRY,
     HEADER,
     SNAPSHOT,
+    TOOL_RESULT,
     USAGE,
     TranscriptTemplates,
+    assistant_templates,
     trajectory_templates,
 )
 
@@ -45,6 +47,7 @@ def v9_templates() -> TranscriptTemplates:
             "response_model": ("message", "responseModel"),
         }
     )
+    assistant, assistant_tool = assistant_templates(lines, usage)
     return TranscriptTemplates(
         version="2026.9.6",
         header=LineTemplate(pick(lines, typed("session"), "session"), HEADER),
@@ -63,29 +66,11 @@ def v9_templates() -> TranscriptTemplates:
                 "idem": ("message", "idempotencyKey"),
             },
         ),
-        assistant=LineTemplate(
-            pick(lines, message("assistant", "stop"), "assistant"),
-            usage | {"text": ("message", "content", 0, "text")},
-        ),
-        assistant_tool=LineTemplate(
-            pick(lines, message("assistant", "toolUse"), "assistant toolUse"),
-            usage
-            | {
-                "text": ("message", "content", 0, "text"),
-                "tool_id": ("message", "content", 1, "id"),
-                "tool_path": ("message", "content", 1, "arguments", "path"),
-            },
-        ),
+        assistant=assistant,
+        assistant_tool=assistant_tool,
         tool_result=LineTemplate(
             pick(lines, message("toolResult"), "toolResult"),
-            ENTRY
-            | run
-            | {
-                "tool_id": ("message", "toolCallId"),
-                "text": ("message", "content", 0, "text"),
-                "details": ("message", "details", "content"),
-                "msg_ts": ("message", "timestamp"),
-            },
+            TOOL_RESULT | run | {"details": ("message", "details", "content")},
         ),
         cache_ttl=LineTemplate(
             pick(lines, custom("openclaw.cache-ttl"), "cache-ttl"),
