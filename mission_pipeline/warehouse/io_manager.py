@@ -18,11 +18,13 @@ import pandas as pd
 import psycopg
 from psycopg import sql
 
+from mission_pipeline.overlap import run_pipelined
 from mission_pipeline.warehouse import writes
 from mission_pipeline.warehouse.catalog import Table, describe_table
+from mission_pipeline.warehouse.chunk_merge import ChunkMerge
 from mission_pipeline.warehouse.database import WarehouseError
 from mission_pipeline.warehouse.resource import PostgresWarehouse
-from mission_pipeline.warehouse.staging import copy_chunks, create_stage
+from mission_pipeline.warehouse.staging import encode_chunk
 from mission_pipeline.warehouse.table_output import TableOutput
 from mission_pipeline.warehouse.write_spec import WriteSpec, WriteSpecError
 
@@ -155,39 +157,11 @@ def _write(
         # No rows at all: a stage with just the key still tells replace and sync what to remove.
         columns = list(key) or ([window.column] if window else [])
     table.check_frame_columns(columns, required=key)
-    create_stage(conn, table, columns)
-    staged = copy_chunks(conn, table, columns, itertools.chain([first] if first is not None else [], chunks))
-    counts = writes.WriteCounts()
-    if spec.write_mode == "replace_partition":
-        if window is not None:
-            writes.check_window(conn, table, window)
-            counts.deleted = writes.delete_window(conn, table, window, key)
-        else:
-            counts.deleted = _delete_all_missing(conn, table, key)
-        if key:
-            counts.inserted, counts.updated = writes.upsert(conn, table, columns, key)
-        else:
-            counts.inserted = writes.insert_all(conn, table, columns)
-    elif spec.write_mode == "upsert":
-        counts.inserted, counts.updated = writes.upsert(conn, table, columns, key)
-    else:
-        counts.inserted, counts.updated = writes.upsert(
-            conn, table, columns, key, clear_column=spec.gone_column
-        )
-        removed = writes.remove_missing(
-            conn, table, key, output.sync_scope, exclude=output.sync_exclude, gone_column=spec.gone_column
-        )
-        if spec.gone_column:
-            counts.marked_gone = removed
-        else:
-            counts.deleted = removed
-    return counts, staged
-
-
-def _delete_all_missing(conn: psycopg.Connection[Any], table: Table, key: tuple[str, ...]) -> int:
-    """An unpartitioned replace: the table ends up holding exactly the output."""
-    if key:
-        return writes.remove_missing(conn, table, key, None)
-    return conn.execute(
-        sql.SQL("delete from {t}").format(t=sql.Identifier(table.schema, table.name))
-    ).rowcount
+    merge = ChunkMerge(conn, table, spec, window, columns)
+    merge.begin()
+    frames = itertools.chain([first] if first is not None else [], chunks)
+    # This thread runs the asset's generator and encodes each chunk for COPY; the writer thread only
+    # sends chunk n and waits while PostgreSQL merges it, so the GIL stays here to build chunk n+1.
+    with conn.cursor() as encoder:  # made before the writer thread starts using the connection
+        run_pipelined((encode_chunk(encoder, table, columns, frame) for frame in frames), merge.add)
+    return merge.finish(output), merge.staged

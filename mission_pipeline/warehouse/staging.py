@@ -1,5 +1,8 @@
 """Bulk-loads DataFrame chunks into a temporary table with COPY, inside the write's transaction.
 
+`STAGE` holds one chunk at a time (emptied before the next); `KEYS` collects the keys of every chunk,
+unique, for the steps that need the whole output (removing the rows it no longer has).
+
 Binary COPY when every column's values plainly fit its type (the ledger and the rollups: no text to
 render or parse, a third of the time); CSV otherwise (JSON columns, mixed values), which renders
 anything pandas can.
@@ -10,82 +13,125 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 import psycopg
 from psycopg import sql
+from psycopg.copy import FileWriter
 from psycopg.rows import TupleRow
 
 from mission_pipeline.warehouse.binary_values import WIRE_TYPES, base_type, binary_columns
 from mission_pipeline.warehouse.catalog import Table, TableShapeError
 
 STAGE = sql.Identifier("mp_stage")
-# CSV COPY's NULL marker; a real value equal to it is loaded row by row instead (see _copy_csv).
+KEYS = sql.Identifier("mp_keys")
+# CSV COPY's NULL marker; a real value equal to it goes by COPY's text format (see encode_chunk).
 _NULL = "\\N"
 _INTEGER_TYPES = ("smallint", "integer", "bigint")
 
 
-def create_stage(conn: psycopg.Connection[TupleRow], table: Table, columns: Sequence[str]) -> None:
-    """A temporary table with the target's types for `columns`, dropped at commit."""
+def create_stage(
+    conn: psycopg.Connection[TupleRow], table: Table, columns: Sequence[str], key: Sequence[str] = ()
+) -> None:
+    """Temporary tables of the target's types, dropped at commit: `STAGE` for `columns`, `KEYS` for `key`."""
+    _create_like(conn, STAGE, table, columns)
+    if key:
+        _create_like(conn, KEYS, table, key)
+        # Unique, not a primary key: like the target's own match, a null never equals another key.
+        conn.execute(
+            sql.SQL("create unique index on {keys} ({cols})").format(
+                keys=KEYS, cols=sql.SQL(", ").join(map(sql.Identifier, key))
+            )
+        )
+
+
+def _create_like(
+    conn: psycopg.Connection[TupleRow], name: sql.Identifier, table: Table, columns: Sequence[str]
+) -> None:
     conn.execute(
-        sql.SQL("create temp table {stage} on commit drop as select {cols} from {table} with no data").format(
-            stage=STAGE,
+        sql.SQL("create temp table {name} on commit drop as select {cols} from {table} with no data").format(
+            name=name,
             cols=sql.SQL(", ").join(map(sql.Identifier, columns)),
             table=sql.Identifier(table.schema, table.name),
         )
     )
 
 
-def copy_chunks(
-    conn: psycopg.Connection[TupleRow], table: Table, columns: list[str], chunks: Iterable[pd.DataFrame]
-) -> int:
-    """COPY every chunk into the stage; returns the number of rows staged."""
-    staged = 0
-    for chunk in chunks:
-        if list(chunk.columns) != columns:
-            raise TableShapeError(
-                f"{table.qualified}: a chunk has columns {list(chunk.columns)}, the first had {columns}"
-            )
-        if len(chunk):
-            staged += _copy_chunk(conn, table, chunk, columns)
-    return staged
+@dataclass(frozen=True)
+class EncodedChunk:
+    """One chunk as COPY data: encoded by the thread that produced it, sent by the one that writes."""
+
+    rows: int
+    statement: sql.Composed
+    data: bytes
 
 
-def _copy_chunk(
-    conn: psycopg.Connection[TupleRow], table: Table, frame: pd.DataFrame, columns: list[str]
-) -> int:
+def encode_chunk(
+    encoder: psycopg.Cursor[TupleRow], table: Table, columns: list[str], chunk: pd.DataFrame
+) -> EncodedChunk:
+    """The chunk as the COPY data `load_chunk` sends, made with `encoder`'s adapters and no I/O.
+
+    So another thread may use the connection meanwhile, if `encoder` was made before it started.
+    """
+    target = sql.SQL("copy {stage} ({cols}) from stdin").format(
+        stage=STAGE, cols=sql.SQL(", ").join(map(sql.Identifier, columns))
+    )
+    if not len(chunk):
+        return EncodedChunk(0, target, b"")  # say pd.DataFrame(): no rows, whatever its columns
+    if list(chunk.columns) != columns:
+        raise TableShapeError(
+            f"{table.qualified}: a chunk has columns {list(chunk.columns)}, the first had {columns}"
+        )
     types = [table.column(c).type for c in columns]
-    values = binary_columns(frame, types)
-    if values is None:
-        return _copy_csv(conn, _prepared(table, frame), columns)
-    statement = sql.SQL("copy {stage} ({cols}) from stdin with (format binary)").format(
-        stage=STAGE, cols=sql.SQL(", ").join(map(sql.Identifier, columns))
-    )
-    with conn.cursor() as cur, cur.copy(statement) as copy:
-        copy.set_types([WIRE_TYPES[base_type(t)] for t in types])
-        for row in zip(*values, strict=True):
+    values = binary_columns(chunk, types)
+    if values is not None:
+        wire = [WIRE_TYPES[base_type(t)] for t in types]
+        data = _encode_rows(encoder, zip(*values, strict=True), wire)
+        return EncodedChunk(len(chunk), target + sql.SQL(" with (format binary)"), data)
+    frame = _prepared(table, chunk)
+    if _holds_null_marker(frame):
+        # Rare: a text value that is literally \N. COPY's text format, row by row, keeps it a string.
+        rows = (
+            [None if _is_missing(v) else v for v in row]
+            for row in frame.astype(object).itertuples(index=False, name=None)
+        )
+        return EncodedChunk(len(frame), target, _encode_rows(encoder, rows, None))
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, header=False, na_rep=_NULL)
+    csv = target + sql.SQL(" with (format csv, null {})").format(sql.Literal(_NULL))
+    return EncodedChunk(len(frame), csv, buffer.getvalue().encode())
+
+
+def load_chunk(conn: psycopg.Connection[TupleRow], chunk: EncodedChunk) -> int:
+    """Replace the stage's rows with the chunk's; returns the number of rows staged."""
+    conn.execute(sql.SQL("truncate {stage}").format(stage=STAGE))
+    if chunk.rows:
+        with conn.cursor() as cur, cur.copy(chunk.statement) as copy:
+            copy.write(chunk.data)
+    return chunk.rows
+
+
+def stage_chunk(
+    conn: psycopg.Connection[TupleRow], table: Table, columns: list[str], chunk: pd.DataFrame
+) -> int:
+    """Encode and load one chunk in this thread."""
+    with conn.cursor() as encoder:
+        return load_chunk(conn, encode_chunk(encoder, table, columns, chunk))
+
+
+def _encode_rows(
+    encoder: psycopg.Cursor[TupleRow], rows: Iterable[Sequence[Any]], wire_types: list[str] | None
+) -> bytes:
+    """Rows in COPY's binary format (given the wire types) or its text format, into memory."""
+    buffer = io.BytesIO()
+    with psycopg.Copy(encoder, binary=wire_types is not None, writer=FileWriter(buffer)) as copy:
+        if wire_types is not None:
+            copy.set_types(wire_types)
+        for row in rows:
             copy.write_row(row)
-    return len(frame)
-
-
-def _copy_csv(conn: psycopg.Connection[TupleRow], frame: pd.DataFrame, columns: list[str]) -> int:
-    statement = sql.SQL("copy {stage} ({cols}) from stdin").format(
-        stage=STAGE, cols=sql.SQL(", ").join(map(sql.Identifier, columns))
-    )
-    with conn.cursor() as cur:
-        if _holds_null_marker(frame):
-            # Rare: a text value that is literally \N. Row-by-row COPY keeps it a string.
-            with cur.copy(statement) as copy:
-                for row in frame.astype(object).itertuples(index=False, name=None):
-                    copy.write_row([None if _is_missing(v) else v for v in row])
-        else:
-            buffer = io.StringIO()
-            frame.to_csv(buffer, index=False, header=False, na_rep=_NULL)
-            csv_statement = statement + sql.SQL(" with (format csv, null {})").format(sql.Literal(_NULL))
-            with cur.copy(csv_statement) as copy:
-                copy.write(buffer.getvalue())
-    return len(frame)
+    return buffer.getvalue()
 
 
 def _prepared(table: Table, frame: pd.DataFrame) -> pd.DataFrame:

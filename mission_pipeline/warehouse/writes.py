@@ -1,6 +1,8 @@
 """Set-based SQL that moves staged rows into the target table: one statement per step, no row loops.
 
-Every step runs in the caller's transaction; counts come back for the run's metadata.
+Every step runs in the caller's transaction and reads the staged rows from `source` (one chunk of
+the output) or the output's keys from `keys` (every chunk so far); counts come back for the run's
+metadata.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ from psycopg import sql
 from psycopg.rows import TupleRow
 
 from mission_pipeline.warehouse.catalog import Table, TableShapeError
-from mission_pipeline.warehouse.staging import STAGE
 
 # Columns the database maintains; a write never compares or sets them.
 MANAGED_COLUMNS = frozenset({"id", "created_at", "updated_at"})
@@ -59,26 +60,45 @@ def lock_table(conn: psycopg.Connection[TupleRow], table: Table) -> None:
     )
 
 
-def check_unique_keys(conn: psycopg.Connection[TupleRow], table: Table, key: Sequence[str]) -> None:
-    """Two staged rows with one key would be one row updated twice, or fail the insert: name them."""
+def record_keys(
+    conn: psycopg.Connection[TupleRow],
+    table: Table,
+    key: Sequence[str],
+    source: sql.Identifier,
+    keys: sql.Identifier,
+) -> None:
+    """Add the chunk's keys to the output's; a key seen twice would be one row written twice: name it."""
     cols = sql.SQL(", ").join(map(sql.Identifier, key))
-    dupes = conn.execute(
-        sql.SQL("select {cols}, count(*) from {stage} group by {cols} having count(*) > 1 limit 3").format(
-            cols=cols, stage=STAGE
-        )
-    ).fetchall()
-    if dupes:
+    try:
+        with conn.transaction():  # a savepoint: the diagnosis below still runs after a violation
+            conn.execute(
+                sql.SQL("insert into {keys} ({cols}) select {cols} from {source}").format(
+                    keys=keys, cols=cols, source=source
+                )
+            )
+    except psycopg.errors.UniqueViolation:
+        dupes = conn.execute(
+            sql.SQL(
+                "select {cols}, count(*) from (select {cols} from {source} union all"
+                " select {cols} from {keys} as k where exists (select 1 from {source} as s where {match}))"
+                " as d group by {cols} having count(*) > 1 limit 3"
+            ).format(cols=cols, source=source, keys=keys, match=_key_match(key, "s", "k"))
+        ).fetchall()
         shown = "; ".join(f"{tuple(row[:-1])} x{row[-1]}" for row in dupes)
-        raise TableShapeError(f"{table.qualified}: duplicate keys ({', '.join(key)}) in the output: {shown}")
+        raise TableShapeError(
+            f"{table.qualified}: duplicate keys ({', '.join(key)}) in the output: {shown}"
+        ) from None
 
 
-def check_window(conn: psycopg.Connection[TupleRow], table: Table, window: Window) -> None:
+def check_window(
+    conn: psycopg.Connection[TupleRow], table: Table, window: Window, source: sql.Identifier
+) -> None:
     """Rows outside the partition being written would be lost or duplicated by the next replace."""
     row = conn.execute(
         sql.SQL(
-            "select count(*), min({c})::text, max({c})::text from {stage} where not ({c} >= %s and {c} < %s)"
+            "select count(*), min({c})::text, max({c})::text from {source} where not ({c} >= %s and {c} < %s)"
             " or {c} is null"
-        ).format(c=sql.Identifier(window.column), stage=STAGE),
+        ).format(c=sql.Identifier(window.column), source=source),
         (window.lower, window.upper),
     ).fetchone()
     if row and row[0]:
@@ -89,25 +109,32 @@ def check_window(conn: psycopg.Connection[TupleRow], table: Table, window: Windo
 
 
 def delete_window(
-    conn: psycopg.Connection[TupleRow], table: Table, window: Window, key: Sequence[str]
+    conn: psycopg.Connection[TupleRow],
+    table: Table,
+    window: Window,
+    key: Sequence[str],
+    keys: sql.Identifier | None = None,
 ) -> int:
-    """Delete the window's rows that the new output does not have (all of them without a key)."""
+    """Delete the window's rows whose key is not in `keys` (all of them without a key)."""
     statement = sql.SQL("delete from {t} as t where t.{c} >= %s and t.{c} < %s").format(
         t=_target(table), c=sql.Identifier(window.column)
     )
     if key:
-        statement += sql.SQL(" and not exists (select 1 from {stage} as s where {match})").format(
-            stage=STAGE, match=_key_match(key, "s", "t")
+        assert keys is not None
+        statement += sql.SQL(" and not exists (select 1 from {keys} as s where {match})").format(
+            keys=keys, match=_key_match(key, "s", "t")
         )
     return conn.execute(statement, (window.lower, window.upper)).rowcount
 
 
-def insert_all(conn: psycopg.Connection[TupleRow], table: Table, columns: Sequence[str]) -> int:
+def insert_all(
+    conn: psycopg.Connection[TupleRow], table: Table, columns: Sequence[str], source: sql.Identifier
+) -> int:
     """Plain insert of every staged row."""
     cols = sql.SQL(", ").join(map(sql.Identifier, columns))
     return conn.execute(
-        sql.SQL("insert into {t} ({cols}) select {cols} from {stage}").format(
-            t=_target(table), cols=cols, stage=STAGE
+        sql.SQL("insert into {t} ({cols}) select {cols} from {source}").format(
+            t=_target(table), cols=cols, source=source
         )
     ).rowcount
 
@@ -117,6 +144,7 @@ def upsert(
     table: Table,
     columns: Sequence[str],
     key: Sequence[str],
+    source: sql.Identifier,
     *,
     clear_column: str | None = None,
 ) -> tuple[int, int]:
@@ -125,9 +153,9 @@ def upsert(
     Returns (inserted, updated). `clear_column` (a sync's gone marker) is reset to null on rows that
     are present again. Two statements, not INSERT .. ON CONFLICT: a plain insert of the new keys
     costs half as much as speculative insertion on a first load or a backfill (a million rows: 7 s
-    against 14 s). That needs no other writer of the table in between: callers hold `lock_table`.
+    against 14 s). That needs unique keys in `source` (see `record_keys`) and no other writer of the
+    table in between: callers hold `lock_table`.
     """
-    check_unique_keys(conn, table, key)
     updated = 0
     values = [c for c in columns if c not in key and c not in MANAGED_COLUMNS]
     if values or clear_column:
@@ -140,12 +168,12 @@ def upsert(
             new.append(sql.NULL)
         updated = conn.execute(
             sql.SQL(
-                "update {t} as t set {sets} from {stage} as s where {match}"
+                "update {t} as t set {sets} from {source} as s where {match}"
                 " and ({old}) is distinct from ({new})"
             ).format(
                 t=_target(table),
                 sets=sql.SQL(", ").join(sets),
-                stage=STAGE,
+                source=source,
                 match=_key_match(key, "t", "s"),
                 old=sql.SQL(", ").join(old),
                 new=sql.SQL(", ").join(new),
@@ -154,9 +182,9 @@ def upsert(
     cols = sql.SQL(", ").join(map(sql.Identifier, columns))
     inserted = conn.execute(
         sql.SQL(
-            "insert into {t} ({cols}) select {cols} from {stage} as s"
+            "insert into {t} ({cols}) select {cols} from {source} as s"
             " where not exists (select 1 from {t} as t where {match})"
-        ).format(t=_target(table), cols=cols, stage=STAGE, match=_key_match(key, "t", "s"))
+        ).format(t=_target(table), cols=cols, source=source, match=_key_match(key, "t", "s"))
     ).rowcount
     return inserted, updated
 
@@ -165,15 +193,16 @@ def remove_missing(
     conn: psycopg.Connection[TupleRow],
     table: Table,
     key: Sequence[str],
+    keys: sql.Identifier,
     scope: Mapping[str, Sequence[Any]] | None,
     *,
     exclude: Mapping[str, Sequence[Any]] | None = None,
     gone_column: str | None = None,
 ) -> int:
-    """Rows of the scope (minus `exclude`) whose key the new output lacks: deleted, or marked gone."""
+    """Rows of the scope (minus `exclude`) whose key is not in `keys`: deleted, or marked gone."""
     conditions: list[sql.Composable] = [
-        sql.SQL("not exists (select 1 from {stage} as s where {match})").format(
-            stage=STAGE, match=_key_match(key, "s", "t")
+        sql.SQL("not exists (select 1 from {keys} as s where {match})").format(
+            keys=keys, match=_key_match(key, "s", "t")
         )
     ]
     params: list[Any] = []

@@ -49,7 +49,7 @@ def _stage(target: DatabaseTarget, frame: pd.DataFrame, columns: list[str]) -> l
     with target.connect() as conn, conn.transaction():
         table = describe_table(conn, "public", "staging_types")
         staging.create_stage(conn, table, columns)
-        staging.copy_chunks(conn, table, columns, [frame])
+        staging.stage_chunk(conn, table, columns, frame)
         return sorted(conn.execute("select * from mp_stage").fetchall(), key=repr)
 
 
@@ -66,7 +66,6 @@ def types_table(database: DatabaseTarget) -> DatabaseTarget:
 def _spy(monkeypatch: pytest.MonkeyPatch, *, allow_binary: bool) -> list[str]:
     paths: list[str] = []
     original_binary = binary_values.binary_columns
-    original_csv = staging._copy_csv
 
     def binary(frame: pd.DataFrame, types: list[str]) -> Any:
         values = original_binary(frame, types) if allow_binary else None
@@ -74,7 +73,6 @@ def _spy(monkeypatch: pytest.MonkeyPatch, *, allow_binary: bool) -> list[str]:
         return values
 
     monkeypatch.setattr(staging, "binary_columns", binary)
-    monkeypatch.setattr(staging, "_copy_csv", original_csv)
     return paths
 
 

@@ -61,21 +61,22 @@ def describe(runs: LedgerRuns) -> tuple[list[Row], list[str]]:
     notes: list[str] = []
     parts = lw.get("parts", {})
     if parts:
-        stage = parts.get("_copy_chunk", 0.0)
         notes.append(
-            f"Ledger write of {lw['rows']:,} rows, {lw['seconds']:.1f} s: staging {stage:.1f} s (binary"
-            f" COPY; of which turning columns into values {parts.get('binary_columns', 0):.1f} s, CSV"
-            f" fallback {parts.get('_copy_csv', 0):.1f} s), upsert into the table (duplicate-key check,"
-            f" UPDATE of changed rows, INSERT of new keys) {parts.get('upsert', 0):.1f} s;"
-            f" PostgreSQL's COPY of the same rows straight into the table: {copy.seconds:.1f} s"
-            f" (best of {len(lw.get('runs', [])) or 1} each)."
+            f"Ledger write of {lw['rows']:,} rows, {lw['seconds']:.1f} s. The producing thread encodes"
+            f" each chunk for binary COPY: {parts.get('encode_chunk', 0):.1f} s (of which turning columns"
+            f" into values {parts.get('binary_columns', 0):.1f} s). Meanwhile the writer thread COPYs it"
+            f" into the stage ({parts.get('load_chunk', 0):.1f} s), records its keys"
+            f" ({parts.get('record_keys', 0):.1f} s) and merges it (UPDATE of changed rows, INSERT of new"
+            f" keys: {parts.get('upsert', 0):.1f} s). PostgreSQL's COPY of the same rows straight into"
+            f" the table: {copy.seconds:.1f} s (best of {len(lw.get('runs', [])) or 1} each)."
             " The write child holds every row in memory beforehand (to time the write alone): its RSS"
             " is not a pipeline figure."
         )
     rate = lw["rows"] / lw["seconds"]
     rows = [
         Row(
-            f"Ledger write (IO manager: COPY to stage + upsert), {lw['rows']:,} rows, empty table",
+            f"Ledger write (IO manager: each chunk COPYed to a stage, then merged), {lw['rows']:,} rows,"
+            " empty table",
             lw["seconds"],
             rows_per_s=rate,
             rss=runs.write.max_rss,

@@ -21,7 +21,7 @@ def ledger_write(state: str, first: str, last: str, db_url: str, repeats: int = 
     import dagster as dg
 
     from mission_pipeline.defs.usage.ledger import openclaw_usage_events
-    from mission_pipeline.warehouse import io_manager, staging, writes
+    from mission_pipeline.warehouse import chunk_merge, io_manager, staging, writes
     from mission_pipeline.warehouse.catalog import describe_table
     from mission_pipeline.warehouse.database import DatabaseTarget
     from mission_pipeline.warehouse.table_output import TableOutput
@@ -31,9 +31,10 @@ def ledger_write(state: str, first: str, last: str, db_url: str, repeats: int = 
     rows = sum(len(f) for f in frames)
     spent = _time_calls(
         (staging, "binary_columns"),  # values for binary COPY (client)
-        (staging, "_copy_csv"),  # the CSV path, taken only when values do not fit binary COPY
-        (staging, "_copy_chunk"),  # all of those, plus COPY into the stage (server)
-        (writes, "upsert"),
+        (io_manager, "encode_chunk"),  # those, then COPY's binary format (client, producing thread)
+        (chunk_merge, "load_chunk"),  # COPY into the stage (server; writer thread from here on)
+        (writes, "record_keys"),  # the chunk's keys, checked unique across chunks
+        (writes, "upsert"),  # UPDATE of changed rows, INSERT of new keys
     )
     metadata = openclaw_usage_events.metadata_by_key[dg.AssetKey("openclaw_usage_events")]
     spec = WriteSpec.from_metadata(metadata, asset="openclaw_usage_events")
