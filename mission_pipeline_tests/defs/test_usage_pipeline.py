@@ -10,6 +10,7 @@ import pytest
 
 from mission_pipeline.warehouse.database import DatabaseTarget
 from mission_pipeline_tests.conftest import usage_check
+from mission_pipeline_tests.defs.domain_support import metadata
 from mission_pipeline_tests.defs.jobs import check_results, run_job
 from mission_pipeline_tests.fixtures.postgres import query
 
@@ -47,7 +48,11 @@ def test_each_sample_gives_its_ledger_totals_per_agent(
         " from agent_usage where date = %s order by agent_id",
         (DAY,),
     )
-    assert {r[0]: tuple(int(v) for v in r[1:]) for r in rows} == expected_by_agent(sample_version)
+    expected = expected_by_agent(sample_version)
+    assert {r[0]: tuple(int(v) for v in r[1:]) for r in rows} == expected
+    ledger = metadata(result, "openclaw_usage_events")
+    assert ledger["calls_by_agent"] == {agent: calls[0] for agent, calls in sorted(expected.items())}
+    assert ledger["calls_read"] == sum(calls[0] for calls in expected.values())
     recorded = query(pipeline_env, "select sum(recorded_cost_usd)::float8 from openclaw_usage_events")[0][0]
     assert recorded == pytest.approx(usage_check(sample_version)["transcriptTotalsAll"]["costUsd"], abs=1e-6)
     checks = check_results(result)

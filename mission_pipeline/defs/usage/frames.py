@@ -13,33 +13,31 @@ CHUNK_ROWS = 50_000
 
 @dataclass
 class LedgerTally:
-    """Calls and tokens per agent, counted as the events stream past."""
+    """Calls per agent, counted a chunk at a time as the frames stream past."""
 
     calls: Counter[str] = field(default_factory=Counter)
-    tokens: Counter[str] = field(default_factory=Counter)
 
-    def count(self, events: Iterable[UsageEvent]) -> Iterator[UsageEvent]:
-        for event in events:
-            self.calls[event.agent_id] += 1
-            self.tokens[event.agent_id] += (
-                event.input_tokens + event.output_tokens + event.cache_read_tokens + event.cache_write_tokens
-            )
-            yield event
+    def add(self, frame: pd.DataFrame) -> None:
+        self.calls.update({str(agent): int(n) for agent, n in frame["agent_id"].value_counts().items()})
 
 
-def event_frames(events: Iterable[UsageEvent], rows: int = CHUNK_ROWS) -> Iterator[pd.DataFrame]:
+def event_frames(
+    events: Iterable[UsageEvent], rows: int = CHUNK_ROWS, tally: LedgerTally | None = None
+) -> Iterator[pd.DataFrame]:
     """DataFrames of at most `rows` events, so a year of history never sits in memory whole."""
     batch: list[tuple[object, ...]] = []
     for event in events:
         batch.append(event)  # a tuple in the ledger's column order
         if len(batch) >= rows:
-            yield _frame(batch)
+            yield _frame(batch, tally)
             batch = []
     if batch:
-        yield _frame(batch)
+        yield _frame(batch, tally)
 
 
-def _frame(batch: list[tuple[object, ...]]) -> pd.DataFrame:
+def _frame(batch: list[tuple[object, ...]], tally: LedgerTally | None) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(batch, columns=list(USAGE_EVENT_COLUMNS))
     frame["occurred_at"] = pd.to_datetime(frame["occurred_at"], utc=True)
+    if tally is not None:
+        tally.add(frame)  # counted per chunk by pandas, not per event in Python
     return frame

@@ -35,7 +35,7 @@ def openclaw_usage_events(
     state_dir = openclaw.state_dir()
     problems = ProblemLog(base=state_dir)
     tally = LedgerTally()
-    events = tally.count(read_usage_events(state_dir, start=window.start, end=window.end, problems=problems))
+    events = read_usage_events(state_dir, start=window.start, end=window.end, problems=problems)
 
     def summary() -> dict[str, Any]:
         return {
@@ -49,6 +49,6 @@ def openclaw_usage_events(
     if not state_dir.is_dir():
         context.log.warning(f"OpenClaw state directory {state_dir} does not exist: no usage to read")
     # Written by the IO manager as the chunks stream in, inside one transaction.
-    yield dg.Output(TableOutput(chunks=event_frames(events), summary=summary))
+    yield dg.Output(TableOutput(chunks=event_frames(events, tally=tally), summary=summary))
     yield checks.ledger_tokens_non_negative(warehouse, window)
     yield checks.source_lines_readable(problems)
