@@ -43,9 +43,8 @@ class ChunkMerge:
         if self.key and _has_unique_index(self.conn, self.table, self.key):
             # A chunk is small next to the table it merges into, but the planner hashes or sorts the
             # whole table for every chunk (a year's ledger: 20 chunks, 23 s). Probing the key's index
-            # for each staged row costs a few seconds. For this transaction only.
-            self.conn.execute("set local enable_hashjoin = off")
-            self.conn.execute("set local enable_mergejoin = off")
+            # for each staged row costs a few seconds. Until `finish`, whose steps span the table.
+            self._planner_settings("off")
         if self.spec.write_mode == "replace_partition" and not self.key:
             if self.window is not None:
                 self.counts.deleted = writes.delete_window(self.conn, self.table, self.window, ())
@@ -76,6 +75,7 @@ class ChunkMerge:
         """Remove what the whole output no longer has: a replace's old rows, a sync's missing ones."""
         if not self.key:
             return self.counts
+        self._planner_settings("default")
         mode = self.spec.write_mode
         if mode == "replace_partition" and self.window is not None:
             self.counts.deleted = writes.delete_window(self.conn, self.table, self.window, self.key, KEYS)
@@ -96,6 +96,11 @@ class ChunkMerge:
             else:
                 self.counts.deleted = removed
         return self.counts
+
+    def _planner_settings(self, joins: str) -> None:
+        """Hash and merge joins off, or back to the default, for the rest of this transaction."""
+        for setting in ("enable_hashjoin", "enable_mergejoin"):
+            self.conn.execute(sql.SQL("set local {} = {}").format(sql.Identifier(setting), sql.SQL(joins)))
 
 
 def _has_unique_index(conn: psycopg.Connection[TupleRow], table: Table, key: tuple[str, ...]) -> bool:

@@ -1,12 +1,13 @@
-"""A Postgres IO manager for pandas: every output is one transaction, loaded with COPY, set-based after.
+"""A Postgres IO manager for pandas: every output is one transaction, COPYed and merged chunk by chunk.
 
 Write modes (asset metadata `write_mode`):
 - replace_partition: the partition's window (`partition_expr`) ends up holding exactly the output's
   rows; with a `primary_key`, unchanged rows are left untouched instead of deleted and re-inserted.
-  A single-run backfill replaces its whole range with one statement pair.
+  A single-run backfill replaces its whole range in one write.
 - upsert: insert new keys, update changed rows, never delete.
 - sync: upsert, then delete (or mark in `gone_column`) the rows of the scope the output no longer has.
-A failure anywhere rolls back the whole output: the table keeps its previous rows.
+A `TableOutput` streams its rows as chunks: a writer thread merges each one (`chunk_merge`) while the
+asset builds the next. A failure anywhere rolls back the whole output: the table keeps its previous rows.
 """
 
 import itertools
