@@ -2,7 +2,7 @@
 
 Each chunk is COPYed into the stage and merged (checked, updated, inserted) before the next one, so a
 year of history flows through in constant memory, and PostgreSQL merges one chunk while the asset
-reads the next (see `mission_pipeline.overlap`). The steps that need the whole output (removing the
+reads the next (see `overlap`). The steps that need the whole output (removing the
 rows it no longer has) run at the end, on the keys of every chunk.
 """
 

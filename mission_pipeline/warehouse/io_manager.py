@@ -19,11 +19,11 @@ import pandas as pd
 import psycopg
 from psycopg import sql
 
-from mission_pipeline.overlap import run_pipelined
 from mission_pipeline.warehouse import writes
 from mission_pipeline.warehouse.catalog import Table, describe_table
 from mission_pipeline.warehouse.chunk_merge import ChunkMerge
 from mission_pipeline.warehouse.database import WarehouseError
+from mission_pipeline.warehouse.overlap import run_pipelined
 from mission_pipeline.warehouse.resource import PostgresWarehouse
 from mission_pipeline.warehouse.staging import encode_chunk
 from mission_pipeline.warehouse.table_output import TableOutput
