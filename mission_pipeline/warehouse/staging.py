@@ -74,6 +74,8 @@ def encode_chunk(
     """The chunk as the COPY data `load_chunk` sends, made with `encoder`'s adapters and no I/O.
 
     So another thread may use the connection meanwhile, if `encoder` was made before it started.
+    Besides the adapters, encoding reads only the connection's client encoding, which libpq keeps
+    from the server's reports; nothing a write does changes it.
     """
     target = sql.SQL("copy {stage} ({cols}) from stdin").format(
         stage=STAGE, cols=sql.SQL(", ").join(map(sql.Identifier, columns))
