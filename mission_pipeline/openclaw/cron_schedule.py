@@ -56,7 +56,7 @@ def schedule_text(schedule: Any) -> str:
     kind = schedule.get("kind")
     if kind == "cron" and isinstance(schedule.get("expr"), str):
         tz = schedule.get("tz")
-        return f"cron {schedule['expr']}" + (f" ({tz})" if isinstance(tz, str) and tz else "")
+        return _clip(f"cron {schedule['expr']}" + (f" ({tz})" if isinstance(tz, str) and tz else ""))
     if kind == "every" and is_number(schedule.get("everyMs")):
         return f"every {humanize_ms(schedule['everyMs'])}"
     if kind == "at" or (kind is None and ("at" in schedule or "atMs" in schedule)):
@@ -83,7 +83,8 @@ def _at_text(at: Any, at_ms: Any) -> str | None:
 def _fallback(schedule: dict[str, Any]) -> str:
     """Kind plus its short scalar fields, e.g. `on-exit (command=make test, cwd=/srv)`."""
     kind = schedule.get("kind")
-    label = str(kind) if isinstance(kind, str) and kind else "unknown schedule"
+    # A kind of only whitespace (say "\r") would clip to nothing: the text must never be empty.
+    label = (" ".join(kind.split()) if isinstance(kind, str) else "") or "unknown schedule"
     details = []
     for key, value in schedule.items():
         if key == "kind":

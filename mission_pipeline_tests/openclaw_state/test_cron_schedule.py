@@ -52,6 +52,9 @@ def test_humanize_ms(ms: float, text: str) -> None:
         ),
         ({"kind": "every"}, "every"),
         ({}, "unknown schedule"),
+        ({"kind": "\r"}, "unknown schedule"),  # found by the fuzz below: it clipped to ""
+        ({"kind": " on-exit\n", "cwd": "/srv"}, "on-exit (cwd=/srv)"),
+        ({"kind": "cron", "expr": "0 7 * * *" + " " * 200 + "x"}, "cron 0 7 * * * x"),
         (None, "unknown schedule"),
         ("0 7 * * *", "schedule 0 7 * * *"),
     ],
