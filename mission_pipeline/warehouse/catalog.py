@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import psycopg
@@ -26,10 +27,11 @@ class Column:
 
 @dataclass(frozen=True)
 class Table:
-    """A table's qualified name and columns, in order."""
+    """A table's qualified name, its oid and columns, in order."""
 
     schema: str
     name: str
+    oid: int
     columns: tuple[Column, ...]
 
     @property
@@ -70,4 +72,18 @@ def describe_table(conn: psycopg.Connection[TupleRow], schema: str, name: str) -
         " from pg_attribute where attrelid = %s and attnum > 0 and not attisdropped order by attnum",
         (row[0],),
     ).fetchall()
-    return Table(schema, name, tuple(Column(str(n), str(t), bool(nn), bool(d)) for n, t, nn, d in columns))
+    return Table(
+        schema, name, int(row[0]), tuple(Column(str(n), str(t), bool(nn), bool(d)) for n, t, nn, d in columns)
+    )
+
+
+def has_unique_index(conn: psycopg.Connection[TupleRow], table: Table, key: Sequence[str]) -> bool:
+    """Whether a plain unique index (no predicate, no expression) covers exactly the key's columns."""
+    row = conn.execute(
+        "select exists (select 1 from pg_index i where i.indrelid = %s and i.indisunique"
+        " and i.indpred is null and i.indexprs is null and (select array_agg(a.attname::text order by"
+        " a.attname::text) from pg_attribute a where a.attrelid = i.indrelid and a.attnum = any(i.indkey))"
+        " = %s::text[])",
+        (table.oid, sorted(key)),
+    ).fetchone()
+    return bool(row and row[0])

@@ -15,7 +15,7 @@ from psycopg import sql
 from psycopg.rows import TupleRow
 
 from mission_pipeline.warehouse import writes
-from mission_pipeline.warehouse.catalog import Table
+from mission_pipeline.warehouse.catalog import Table, has_unique_index
 from mission_pipeline.warehouse.staging import KEYS, STAGE, EncodedChunk, create_stage, load_chunk
 from mission_pipeline.warehouse.table_output import TableOutput
 from mission_pipeline.warehouse.write_spec import WriteSpec
@@ -40,7 +40,7 @@ class ChunkMerge:
     def begin(self) -> None:
         """Create the stages; a replace without a key empties its window (or table) first."""
         create_stage(self.conn, self.table, self.columns, self.key)
-        if self.key and _has_unique_index(self.conn, self.table, self.key):
+        if self.key and has_unique_index(self.conn, self.table, self.key):
             # A chunk is small next to the table it merges into, but the planner hashes or sorts the
             # whole table for every chunk (a year's ledger: 20 chunks, 23 s). Probing the key's index
             # for each staged row costs a few seconds. Until `finish`, whose steps span the table.
@@ -101,15 +101,3 @@ class ChunkMerge:
         """Hash and merge joins off, or back to the default, for the rest of this transaction."""
         for setting in ("enable_hashjoin", "enable_mergejoin"):
             self.conn.execute(sql.SQL("set local {} = {}").format(sql.Identifier(setting), sql.SQL(joins)))
-
-
-def _has_unique_index(conn: psycopg.Connection[TupleRow], table: Table, key: tuple[str, ...]) -> bool:
-    """Whether a plain unique index covers exactly the key's columns."""
-    row = conn.execute(
-        "select exists (select 1 from pg_index i where i.indrelid = to_regclass(format('%%I.%%I', %s::text,"
-        " %s::text)) and i.indisunique and i.indpred is null and i.indexprs is null and (select"
-        " array_agg(a.attname::text order by a.attname::text) from pg_attribute a where a.attrelid ="
-        " i.indrelid and a.attnum = any(i.indkey)) = %s::text[])",
-        (table.schema, table.name, sorted(key)),
-    ).fetchone()
-    return bool(row and row[0])

@@ -1,10 +1,9 @@
 """A producer and a consumer in two threads, working at once, in order, and failing together.
 
 The IO manager's writer thread mostly waits for PostgreSQL (psycopg releases the GIL meanwhile), so
-the server merges one chunk on one core while the asset's Python builds the next on the other.
-
-A thread that needs the GIL often does not pay: a thread prefetching SQLite rows for the usage
-reader made it slower (14.1 s → 16.2 s for a year), as every row's step hands the GIL back and forth.
+the server merges one chunk on one core while the asset's Python builds the next on the other. Only
+work that leaves the GIL free gains from a second thread (docs/performance.md: a thread prefetching
+SQLite rows made the reader slower).
 """
 
 from __future__ import annotations

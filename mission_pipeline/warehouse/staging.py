@@ -115,14 +115,6 @@ def load_chunk(conn: psycopg.Connection[TupleRow], chunk: EncodedChunk) -> int:
     return chunk.rows
 
 
-def stage_chunk(
-    conn: psycopg.Connection[TupleRow], table: Table, columns: list[str], chunk: pd.DataFrame
-) -> int:
-    """Encode and load one chunk in this thread."""
-    with conn.cursor() as encoder:
-        return load_chunk(conn, encode_chunk(encoder, table, columns, chunk))
-
-
 def _encode_rows(
     encoder: psycopg.Cursor[TupleRow], rows: Iterable[Sequence[Any]], wire_types: list[str] | None
 ) -> bytes:

@@ -49,7 +49,8 @@ def _stage(target: DatabaseTarget, frame: pd.DataFrame, columns: list[str]) -> l
     with target.connect() as conn, conn.transaction():
         table = describe_table(conn, "public", "staging_types")
         staging.create_stage(conn, table, columns)
-        staging.stage_chunk(conn, table, columns, frame)
+        with conn.cursor() as encoder:
+            staging.load_chunk(conn, staging.encode_chunk(encoder, table, columns, frame))
         return sorted(conn.execute("select * from mp_stage").fetchall(), key=repr)
 
 
