@@ -28,11 +28,14 @@ def _migrate(_args: argparse.Namespace) -> int:
 
 def _run(_args: argparse.Namespace) -> int:
     from mission_pipeline.report import summary
-    from mission_pipeline.run_once import run_everything
+    from mission_pipeline.run_once import choose_source, run_everything
     from mission_pipeline.warehouse.resource import open_warehouse
 
-    target = open_warehouse(get_settings(), log=print)
-    results = run_everything(print)
+    settings = get_settings()
+    # The state directory first: a wrong one stops the run before any database is touched.
+    source = choose_source(settings, print)
+    target = open_warehouse(settings, log=print, embedded_database=source.embedded_database)
+    results = run_everything(settings, source, print)
     print()
     print(summary(target))
     failed = [job for job, ok in results.items() if not ok]
@@ -86,8 +89,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     doctor.add_argument(
         "--workspace",
         type=Path,
-        default=Path("workspace.yaml"),
-        help="the workspace.yaml the webserver and daemon load (default: ./workspace.yaml)",
+        default=None,
+        help="the workspace.yaml the webserver and daemon load (default: ./workspace.yaml if present)",
     )
     doctor.set_defaults(func=_doctor)
     args = parser.parse_args(argv)
@@ -98,9 +101,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except Exception as exc:  # a clear one-line reason instead of a traceback wall
+        from mission_pipeline.openclaw.state_check import StateDirRefused
+        from mission_pipeline.settings import SettingsError
         from mission_pipeline.warehouse.database import WarehouseError
 
-        if isinstance(exc, WarehouseError):
+        if isinstance(exc, WarehouseError | StateDirRefused | SettingsError):
             print(f"mission-pipeline: {exc}", file=sys.stderr)
             return 2
         raise

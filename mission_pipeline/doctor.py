@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Literal
 from urllib.parse import parse_qsl, urlsplit
 
 from mission_pipeline.redaction import redact, url_secrets
-from mission_pipeline.settings import Settings
+from mission_pipeline.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
     import dagster as dg
@@ -127,7 +127,7 @@ def sqlalchemy_driver(url: str) -> str | None:
 class Doctor:
     """Runs every check once; `findings()` is the report, in the order an operator reads it."""
 
-    def __init__(self, *, workspace: Path = DEFAULT_WORKSPACE, now: Callable[[], float] = time.time) -> None:
+    def __init__(self, *, workspace: Path | None = None, now: Callable[[], float] = time.time) -> None:
         self.workspace = workspace
         self.now = now
         # Known before the settings load, so even a settings error is shown without them.
@@ -142,11 +142,15 @@ class Doctor:
 
     def findings(self) -> list[Finding]:
         try:
-            settings = Settings()
-        except Exception as exc:  # pydantic's ValidationError, or a broken .env file
+            settings = load_settings()
+        except SettingsError as exc:  # one line per variable, naming what it accepts
             return [Finding("settings", "fail", "invalid settings", tuple(self.hide(str(exc)).splitlines()))]
         self.secrets += settings.secret_values()
         found: list[Finding] = []
+        if self.workspace is not None and not self.workspace.is_file():
+            found.append(
+                Finding("workspace", "fail", f"{self.workspace}: no such file (given with --workspace)")
+            )
         database, target = self.database(settings)
         found.append(database)
         found.append(self.migrations(settings, target))
@@ -228,17 +232,15 @@ class Doctor:
         from mission_pipeline.openclaw.cli import OpenClawCliError, find_openclaw_cli
         from mission_pipeline.openclaw.cron import read_cron_jobs
         from mission_pipeline.openclaw.problems import ProblemLog
-        from mission_pipeline.openclaw.state_dir import resolve_state_dir
+        from mission_pipeline.openclaw.state_check import check_state_dir
+        from mission_pipeline.openclaw.state_dir import locate_state_dir
 
-        if settings.openclaw_state_dir is not None:
-            state_dir, source = settings.openclaw_state_dir.expanduser(), "OPENCLAW_STATE_DIR"
-        else:
-            state_dir, source = resolve_state_dir(), "OpenClaw's default; set OPENCLAW_STATE_DIR to choose"
-        where = f"{state_dir} ({source})"
-        if not state_dir.is_dir():
+        check = check_state_dir(locate_state_dir(settings.openclaw_state_dir))
+        state_dir, where = check.path, str(check.location)
+        if not check.ok:
             return [
-                Finding("openclaw", "fail", f"{where}: no such directory"),
-                Finding("agents", "fail", "none: no OpenClaw state directory"),
+                Finding("openclaw", "fail", f"{where}: {check.reason}"),
+                Finding("agents", "fail", "none: no OpenClaw state directory to read"),
             ]
         era, era_status = self._storage_era(state_dir)
         cron_problems = ProblemLog(base=state_dir)
@@ -466,15 +468,22 @@ def _latest_state(
     return best
 
 
-def load_code_location(workspace: Path) -> tuple[str, dg.RepositoryDefinition]:
-    """The project's code location as the webserver and daemon load it from `workspace`."""
+def load_code_location(workspace: Path | None) -> tuple[str, dg.RepositoryDefinition]:
+    """The project's code location as the webserver and daemon load it from `workspace`.
+
+    None: ./workspace.yaml when there is one, else the project's module.
+    """
     import dagster as dg
     from dagster._core.code_pointer import load_python_module
     from dagster._core.workspace.autodiscovery import loadable_targets_from_python_module
     from dagster_shared.yaml_utils import load_yaml_from_path
 
     module_name, attribute, location, directory = DEFAULT_MODULE, "", DEFAULT_LOCATION, None
-    if workspace.is_file():
+    if workspace is not None and not workspace.is_file():
+        # Named explicitly: loading the default module instead would check something else.
+        raise FileNotFoundError(f"{workspace}: no such workspace file")
+    workspace = workspace or (DEFAULT_WORKSPACE if DEFAULT_WORKSPACE.is_file() else None)
+    if workspace is not None:
         config = load_yaml_from_path(str(workspace))
         entries = config.get("load_from", []) if isinstance(config, dict) else []
         modules = [e["python_module"] for e in entries if isinstance(e, dict) and "python_module" in e]
@@ -510,7 +519,7 @@ def render(findings: Sequence[Finding], hide: Callable[[str], str] = lambda text
     return hide("\n".join(out))
 
 
-def run(workspace: Path = DEFAULT_WORKSPACE) -> tuple[str, int]:
+def run(workspace: Path | None = None) -> tuple[str, int]:
     """The report and the exit status (1 when any check failed)."""
     doctor = Doctor(workspace=workspace)
     findings = doctor.findings()

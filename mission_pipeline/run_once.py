@@ -1,8 +1,14 @@
 """`mission-pipeline run`: materialize every asset once against the local OpenClaw state and report.
 
-What `make run` does on a fresh machine: start the embedded PostgreSQL (unless SUPABASE_DB_URL is
-set), migrate, read OpenClaw's state (or the OpenClaw-written sample the tests use when there is
-none), run the same jobs the schedules run, and print what landed in the tables.
+What `make run` does on a fresh machine: check OpenClaw's state directory, start the embedded
+PostgreSQL (unless SUPABASE_DB_URL is set), migrate, run the same jobs the schedules run, and print
+what landed in the tables.
+
+The OpenClaw-written sample that ships with the tests stands in for a missing state directory only
+when nothing could be mistaken for real data: the embedded database, not production, and no state
+directory configured at all. It then goes into a database of its own (`mission_pipeline_sample`) and
+an ephemeral Dagster instance, which real data never shares. In every other case a state directory
+that is missing, empty, another program's or unreadable stops the run before anything is written.
 """
 
 from __future__ import annotations
@@ -11,15 +17,21 @@ import datetime as dt
 import os
 import shutil
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import dagster as dg
 
+from mission_pipeline.defs.resources import OpenClawResource, shared_resources
 from mission_pipeline.openclaw.relocate import copy_state_dir
-from mission_pipeline.openclaw.state_dir import resolve_state_dir
-from mission_pipeline.openclaw.usage import list_transcript_sources
-from mission_pipeline.settings import Settings, get_settings
+from mission_pipeline.openclaw.state_check import StateDirCheck, StateDirRefused, check_state_dir
+from mission_pipeline.openclaw.state_dir import StateDirLocation, locate_state_dir
+from mission_pipeline.openclaw.transcripts.source_times import earliest_call
+from mission_pipeline.openclaw.transcripts.sources import list_transcript_sources
+from mission_pipeline.settings import Settings
+from mission_pipeline.warehouse.embedded import DEFAULT_DATABASE
+from mission_pipeline.warehouse.resource import PostgresWarehouse
 
 SAMPLE_STATE = (
     Path(__file__).resolve().parents[1]
@@ -29,55 +41,97 @@ SAMPLE_STATE = (
     / "v2026.9.6"
     / "state"
 )
-
-
+SAMPLE_DATABASE = "mission_pipeline_sample"
 # The terminal shows warnings and the summary, not Dagster's event stream (it is in `make dev`).
 _QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
 
-def choose_state_dir(settings: Settings, say: Callable[[str], None]) -> Path:
-    """The configured or OpenClaw-default state dir; when none exists, a fresh copy of the sample."""
-    state_dir = (settings.openclaw_state_dir or resolve_state_dir()).expanduser()
-    if state_dir.is_dir():
-        say(f"OpenClaw state: {state_dir}")
-        return state_dir
-    if not SAMPLE_STATE.is_dir():
-        raise SystemExit(f"No OpenClaw state directory at {state_dir}; set OPENCLAW_STATE_DIR.")
+@dataclass(frozen=True)
+class RunSource:
+    """What a run reads, and which embedded database it writes to when SUPABASE_DB_URL is unset."""
+
+    state: StateDirCheck
+    sample: bool
+
+    @property
+    def embedded_database(self) -> str:
+        return SAMPLE_DATABASE if self.sample else DEFAULT_DATABASE
+
+
+def choose_source(settings: Settings, say: Callable[[str], None]) -> RunSource:
+    """The configured or OpenClaw-default state dir; the sample only where it cannot pass for real data."""
+    check = check_state_dir(locate_state_dir(settings.openclaw_state_dir))
+    if check.ok:
+        say(f"OpenClaw state: {check.location}")
+        return RunSource(check, sample=False)
+    refusal = _sample_refusal(settings, check)
+    if refusal is not None:
+        raise StateDirRefused(f"{check.refusal('nothing was written')}. {refusal}")
     copy = settings.mission_pipeline_data_dir / "sample-openclaw-state"
     shutil.rmtree(copy, ignore_errors=True)
     copy_state_dir(SAMPLE_STATE, copy)
+    origin = "the sample written by OpenClaw 2026.9.6 that ships with the tests"
     say(
-        f"No OpenClaw state directory at {state_dir} (set OPENCLAW_STATE_DIR to use yours).\n"
-        f"Using the sample state written by OpenClaw 2026.9.6 that ships with the tests, copied to {copy}."
+        f"{check.refusal('using the sample instead')}.\n"
+        f"SAMPLE DATA: {origin}, copied to {copy}, goes to the embedded database {SAMPLE_DATABASE}, "
+        "never to your tables. Set OPENCLAW_STATE_DIR to read your own OpenClaw."
     )
-    return copy
+    return RunSource(check_state_dir(StateDirLocation(copy, origin, True)), sample=True)
 
 
-def usage_day_range(state_dir: Path, settings: Settings, today: dt.date) -> tuple[str, str]:
-    """First and last usage day worth materializing: from the oldest transcript source to today."""
+def _sample_refusal(settings: Settings, check: StateDirCheck) -> str | None:
+    """Why the bundled sample must not stand in here, or None when it may."""
+    if settings.supabase_db_url is not None:
+        return (
+            "SUPABASE_DB_URL is set, so this would write to a real database: the bundled sample is never "
+            "used there. Set OPENCLAW_STATE_DIR to your OpenClaw's state directory."
+        )
+    if settings.is_production:
+        return "MISSION_PIPELINE_ENV=production never uses the bundled sample."
+    if check.location.configured:
+        return (
+            "It was configured explicitly (a typo? a volume not mounted yet?), so the bundled sample "
+            "does not stand in for it."
+        )
+    if check.status not in ("missing", "not_openclaw"):
+        return "Make it readable, or point OPENCLAW_STATE_DIR elsewhere."
+    if not SAMPLE_STATE.is_dir():
+        return "Set OPENCLAW_STATE_DIR to your OpenClaw's state directory."
+    return None
+
+
+def usage_day_range(state_dir: Path, settings: Settings, today: dt.date) -> tuple[str, str, str]:
+    """First and last usage day worth materializing, and why the first: the earliest call's day."""
     zone = ZoneInfo(settings.usage_timezone)
-    times = [
-        t for s in list_transcript_sources(state_dir) for t in (s.earliest_at, s.latest_at) if t is not None
-    ]
-    first = min((t.astimezone(zone).date() for t in times), default=today)
-    first = max(first, settings.usage_start_date)
-    return first.isoformat(), max(first, today).isoformat()
+    found = earliest_call(state_dir, list_transcript_sources(state_dir))
+    start = settings.usage_start_date
+    if found.unknown:
+        first, why = start, f"USAGE_START_DATE: no call time could be read from {found.unknown[0]}"
+    elif found.at is None:
+        first, why = today, "no transcripts yet"
+    else:
+        first, why = max(found.at.astimezone(zone).date(), start), "the earliest call"
+    return first.isoformat(), max(first, today).isoformat(), why
 
 
-def run_everything(say: Callable[[str], None] = print) -> dict[str, bool]:
+def run_everything(
+    settings: Settings, source: RunSource, say: Callable[[str], None] = print
+) -> dict[str, bool]:
     """Run the usage, cron and workspace jobs once; returns job name -> success."""
-    settings = get_settings()
-    state_dir = choose_state_dir(settings, say)
-    os.environ["OPENCLAW_STATE_DIR"] = str(state_dir)
-    get_settings.cache_clear()
-    settings = get_settings()
+    from mission_pipeline.definitions import defs
 
-    from mission_pipeline.definitions import defs  # after the environment is settled
-
-    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+    location = source.state.location
+    resources = shared_resources(
+        OpenClawResource(state_dir_override=str(location.path), override_origin=location.origin),
+        PostgresWarehouse(embedded_database=source.embedded_database),
+    )
+    if source.sample or not os.environ.get("DAGSTER_HOME"):
+        instance = dg.DagsterInstance.ephemeral()
+    else:
+        instance = dg.DagsterInstance.get()
     today = dt.datetime.now(ZoneInfo(settings.usage_timezone)).date()
-    first, last = usage_day_range(state_dir, settings, today)
-    say(f"Usage days {first} .. {last} in one run (single-run backfill).")
+    first, last, why = usage_day_range(location.path, settings, today)
+    say(f"Usage days {first} .. {last} ({why} to today) in one run (single-run backfill).")
     results: dict[str, bool] = {}
     runs: list[tuple[str, dict[str, str]]] = [
         (
@@ -87,10 +141,11 @@ def run_everything(say: Callable[[str], None] = print) -> dict[str, bool]:
         ("cron_job", {}),
         ("workspace_job", {}),
     ]
-    for job_name, tags in runs:
-        result = defs.resolve_job_def(job_name).execute_in_process(
-            instance=instance, tags=tags, raise_on_error=False, run_config=_QUIET
-        )
-        results[job_name] = result.success
-        say(f"{job_name}: {'succeeded' if result.success else 'FAILED'} (run {result.run_id[:8]})")
+    with instance:
+        for job_name, tags in runs:
+            result = defs.resolve_job_def(job_name).execute_in_process(
+                instance=instance, tags=tags, raise_on_error=False, run_config=_QUIET, resources=resources
+            )
+            results[job_name] = result.success
+            say(f"{job_name}: {'succeeded' if result.success else 'FAILED'} (run {result.run_id[:8]})")
     return results

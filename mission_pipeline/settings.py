@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -71,9 +71,7 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(
-                f"unknown time zone {value!r} (use an IANA name such as UTC or Europe/Berlin)"
-            ) from None
+            raise ValueError(f"unknown time zone {value!r}") from None
         return value
 
     @property
@@ -97,7 +95,47 @@ class Settings(BaseSettings):
         return found
 
 
+class SettingsError(ValueError):
+    """A setting the pipeline cannot use: one line per variable, naming what it accepts."""
+
+
+# What each variable accepts, in the words an operator needs when a value is refused.
+_ACCEPTS = {
+    "supabase_db_url": "a Postgres connection string (Supabase dashboard > Connect)",
+    "mission_pipeline_env": "development or production",
+    "mission_pipeline_data_dir": "a folder path",
+    "openclaw_state_dir": "a folder path",
+    "usage_timezone": "an IANA time zone name such as UTC or Europe/Berlin",
+    "usage_start_date": "a date as YYYY-MM-DD",
+    "pricing_file": "the path of a pricing TOML file",
+    "auto_migrate": "true or false",
+    "db_retry_delay_seconds": "a number of seconds from 0 to 3600",
+    "run_retention_days": "a whole number of days, 0 or more (0 keeps every run)",
+}
+_SECRET_FIELDS = {"supabase_db_url", "supabase_service_role_key", "alert_webhook_url"}
+
+
+def load_settings() -> Settings:
+    """Settings from the environment and `.env`; SettingsError (one line per bad variable) if invalid."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise SettingsError(describe_errors(exc)) from None
+
+
+def describe_errors(exc: ValidationError) -> str:
+    """`NAME='value' is not valid: <why>; expected <what it accepts>`, one line per error, no secrets."""
+    lines = []
+    for error in exc.errors():
+        field = str(error["loc"][0]) if error["loc"] else "settings"
+        shown = "***" if field in _SECRET_FIELDS else repr(error.get("input"))
+        why = str(error["msg"]).removeprefix("Value error, ")
+        expected = f"; expected {_ACCEPTS[field]}" if field in _ACCEPTS else ""
+        lines.append(f"{field.upper()}={shown} is not valid: {why}{expected}")
+    return "\n".join(lines)
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """The process-wide settings (tests build their own Settings instead)."""
-    return Settings()
+    """The process-wide settings (tests build their own Settings instead); SettingsError if invalid."""
+    return load_settings()

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from mission_pipeline.openclaw.config import AgentEntry, OpenClawConfig, load_config, normalize_agent_id
+from mission_pipeline.openclaw.config import AgentEntry, OpenClawConfig, load_config
 from mission_pipeline.openclaw.problems import ProblemLog
+from mission_pipeline.openclaw.state_check import agent_folder_names
 from mission_pipeline.openclaw.state_dir import expand_path
 
 WorkspaceSource = Literal["config", "defaults", "env", "convention"]
@@ -125,16 +126,9 @@ def _agent_folders(state_dir: Path, problems: ProblemLog) -> set[str] | None:
     """Agent ids with a folder; None when `agents/` exists but cannot be listed."""
     root = state_dir / "agents"
     try:
-        with os.scandir(root) as it:
-            names = [e.name for e in it if e.is_dir() and not e.name.startswith(".")]
+        return agent_folder_names(root)
     except FileNotFoundError:
         return set()
     except OSError as exc:
         problems.add(root, f"cannot list agent folders: {exc.strerror or exc}")
         return None
-    found = set()
-    for name in names:
-        # Only folders whose name already is a normalized id belong to an agent.
-        if normalize_agent_id(name) == name:
-            found.add(name)
-    return found

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -46,20 +46,46 @@ class SessionRecord:
     source: SessionSource
 
 
+@dataclass
+class SessionIndex:
+    """The sessions read, and the agents whose store was not read in full (agent id -> why)."""
+
+    records: list[SessionRecord] = field(default_factory=list)
+    unread: dict[str, str] = field(default_factory=dict)
+
+
 def read_session_index(
     state_dir: Path, *, agent_ids: Sequence[str] | None = None, problems: ProblemLog
 ) -> list[SessionRecord]:
     """Every session of the given (default: all) agents from the store: SQLite, else sessions.json."""
-    records: list[SessionRecord] = []
+    return read_session_stores(state_dir, agent_ids=agent_ids, problems=problems).records
+
+
+def read_session_stores(
+    state_dir: Path, *, agent_ids: Sequence[str] | None = None, problems: ProblemLog
+) -> SessionIndex:
+    """Like `read_session_index`, also naming each agent whose sessions cannot all be known.
+
+    A store that is missing or only partly readable proves no session gone, so a sync must leave
+    that agent's rows alone.
+    """
+    index = SessionIndex()
     for agent_id in agent_ids_in(state_dir, agent_ids):
+        before = problems.count
         path = agent_db_path(state_dir, agent_id)
-        if path.is_file():
-            records += _from_sqlite(state_dir, agent_id, path, problems)
+        store = path if path.is_file() else sessions_dir(state_dir, agent_id) / "sessions.json"
+        if store is path:
+            index.records += _from_sqlite(state_dir, agent_id, path, problems)
+        elif store.is_file():
+            for key, entry in read_sessions_json(store, state_dir, problems).items():
+                index.records.append(session_record(key, entry, agent_id, "sessions.json"))
         else:
-            index = sessions_dir(state_dir, agent_id) / "sessions.json"
-            for key, entry in read_sessions_json(index, state_dir, problems).items():
-                records.append(session_record(key, entry, agent_id, "sessions.json"))
-    return records
+            index.unread[agent_id] = "no session store (neither openclaw-agent.sqlite nor sessions.json)"
+            continue
+        if problems.count > before:
+            shown = relative(state_dir, store)
+            index.unread[agent_id] = f"{shown} read in part ({problems.count - before} problem(s))"
+    return index
 
 
 def read_session_index_from_cli(

@@ -8,6 +8,7 @@ import sqlite3
 import urllib.parse
 from collections import Counter
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -41,19 +42,43 @@ def expand_path(value: str, env: Mapping[str, str] | None = None, *, base: Path 
     return path
 
 
-def resolve_state_dir(env: Mapping[str, str] | None = None) -> Path:
-    """`OPENCLAW_STATE_DIR`, else `<home>/.openclaw` (or legacy `<home>/.clawdbot` if only that exists)."""
+@dataclass(frozen=True)
+class StateDirLocation:
+    """The state directory to read and where that choice came from, for messages that name both."""
+
+    path: Path
+    origin: str
+    # True when the user named it (OPENCLAW_STATE_DIR or OPENCLAW_HOME), False for the home default.
+    configured: bool
+
+    def __str__(self) -> str:
+        return f"{self.path} ({self.origin})"
+
+
+def locate_state_dir(
+    configured: str | Path | None = None, env: Mapping[str, str] | None = None
+) -> StateDirLocation:
+    """`configured` (OPENCLAW_STATE_DIR as the settings read it), else the directory OpenClaw uses."""
     env = os.environ if env is None else env
-    explicit = env.get("OPENCLAW_STATE_DIR", "").strip()
+    explicit = (
+        str(configured).strip() if configured is not None else env.get("OPENCLAW_STATE_DIR", "").strip()
+    )
     if explicit:
-        return expand_path(explicit, env)
+        return StateDirLocation(expand_path(explicit, env), "from OPENCLAW_STATE_DIR", True)
     home = home_dir(env)
     current = home / ".openclaw"
     legacy = home / ".clawdbot"
+    override = env.get("OPENCLAW_HOME", "").strip()
+    origin = f"OPENCLAW_HOME={override}" if override else "OpenClaw's default under $HOME"
     # OpenClaw only falls back to the pre-rename folder when the new one was never created.
     if not current.exists() and legacy.is_dir():
-        return legacy
-    return current
+        return StateDirLocation(legacy, f"{origin}, the pre-rename .clawdbot", bool(override))
+    return StateDirLocation(current, origin, bool(override))
+
+
+def resolve_state_dir(env: Mapping[str, str] | None = None) -> Path:
+    """`OPENCLAW_STATE_DIR`, else `<home>/.openclaw` (or legacy `<home>/.clawdbot` if only that exists)."""
+    return locate_state_dir(None, env).path
 
 
 def state_db_path(state_dir: Path) -> Path:

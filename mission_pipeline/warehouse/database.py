@@ -15,7 +15,7 @@ from psycopg.rows import TupleRow
 
 from mission_pipeline.redaction import describe_target, redact, url_secrets
 from mission_pipeline.settings import Settings
-from mission_pipeline.warehouse.embedded import start_embedded_postgres
+from mission_pipeline.warehouse.embedded import DEFAULT_DATABASE, start_embedded_postgres
 
 # Supabase's transaction pooler (Supavisor) listens on 6543 and cannot keep prepared statements.
 TRANSACTION_POOLER_PORT = 6543
@@ -26,9 +26,14 @@ _NON_LIBPQ_PARAMS = {"pgbouncer", "connection_limit", "pool_timeout"}
 class WarehouseError(RuntimeError):
     """A problem with the target database, described without its password."""
 
+    # Whether a later attempt may succeed (the database unreachable for a moment): only then retried.
+    transient = False
+
 
 class WarehouseConnectionError(WarehouseError):
     """The database could not be reached or refused the login."""
+
+    transient = True
 
 
 class ProductionConfigError(WarehouseError):
@@ -78,8 +83,11 @@ class DatabaseTarget:
             raise WarehouseConnectionError(f"cannot connect to {self.description}: {reason}") from None
 
 
-def resolve_target(settings: Settings) -> DatabaseTarget:
-    """The database named by the settings; starts the embedded server when none is named."""
+def resolve_target(settings: Settings, *, embedded_database: str = DEFAULT_DATABASE) -> DatabaseTarget:
+    """The database named by the settings; starts the embedded server when none is named.
+
+    `embedded_database` picks a database of the embedded server (the bundled sample has its own).
+    """
     extra = tuple(s for s in settings.secret_values())
     if settings.supabase_db_url is not None and settings.supabase_db_url.get_secret_value().strip():
         return DatabaseTarget.from_url(
@@ -90,7 +98,8 @@ def resolve_target(settings: Settings) -> DatabaseTarget:
             "MISSION_PIPELINE_ENV=production but SUPABASE_DB_URL is not set: refusing to write to the "
             "embedded database. Set SUPABASE_DB_URL to the Supabase project's Postgres connection string."
         )
-    return DatabaseTarget.from_url(start_embedded_postgres(settings.embedded_pgdata), embedded=True)
+    url = start_embedded_postgres(settings.embedded_pgdata, embedded_database)
+    return DatabaseTarget.from_url(url, embedded=True)
 
 
 def _normalize(url: str) -> tuple[str, bool]:

@@ -6,6 +6,7 @@ embedded stop` stops it.
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 from pathlib import Path
 from types import ModuleType
@@ -20,11 +21,31 @@ def _pgserver() -> ModuleType:
     return pgserver
 
 
-def start_embedded_postgres(pgdata: Path) -> str:
-    """Start (or reuse) the embedded server whose data lives in `pgdata`; returns its URL."""
+DEFAULT_DATABASE = "postgres"
+
+
+def start_embedded_postgres(pgdata: Path, database: str = DEFAULT_DATABASE) -> str:
+    """Start (or reuse) the embedded server whose data lives in `pgdata`; returns the URL of `database`.
+
+    A database other than the default is created on first use.
+    """
     pgdata.mkdir(parents=True, exist_ok=True)
     server = _pgserver().get_server(pgdata, cleanup_mode=None)
-    return str(server.get_uri())
+    if database != DEFAULT_DATABASE:
+        _create_database(str(server.get_uri()), database)
+    return str(server.get_uri(database=database))
+
+
+def _create_database(server_url: str, database: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        exists = conn.execute("select 1 from pg_database where datname = %s", (database,)).fetchone()
+        if exists is None:
+            # Another process may create it meanwhile: that is as good.
+            with contextlib.suppress(psycopg.errors.DuplicateDatabase):
+                conn.execute(sql.SQL("create database {}").format(sql.Identifier(database)))
 
 
 def embedded_postgres_url(pgdata: Path) -> str | None:

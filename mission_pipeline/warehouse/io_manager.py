@@ -27,6 +27,7 @@ from mission_pipeline.warehouse.overlap import run_pipelined
 from mission_pipeline.warehouse.resource import PostgresWarehouse
 from mission_pipeline.warehouse.staging import encode_chunk
 from mission_pipeline.warehouse.table_output import TableOutput
+from mission_pipeline.warehouse.transient import retried_only_if_transient
 from mission_pipeline.warehouse.write_spec import WriteSpec, WriteSpecError
 
 
@@ -48,19 +49,23 @@ class PostgresPandasIOManager(dg.ConfigurableIOManager):
             raise WriteSpecError(
                 f"{self._name(context)}: expected a pandas DataFrame, got {type(obj).__name__}"
             )
-        target = self.warehouse.target
-        try:
-            with target.connect(autocommit=True) as conn, conn.transaction():
-                table = describe_table(
-                    conn, spec.schema_name or self.schema_name, spec.table or self._name(context)
+        # A connection lost mid-write is retried by the step's policy; a bad frame or SQL is final.
+        with retried_only_if_transient():
+            target = self.warehouse.target
+            try:
+                with target.connect(autocommit=True) as conn, conn.transaction():
+                    table = describe_table(
+                        conn, spec.schema_name or self.schema_name, spec.table or self._name(context)
+                    )
+                    window = self._window(context, spec, table)
+                    counts, staged = _write(conn, table, spec, window, obj)
+            except psycopg.Error as exc:
+                error = WarehouseWriteError(
+                    f"writing {self._name(context)} to {target.description} failed and was rolled back; "
+                    f"the table keeps its previous rows. {target.redact(str(exc).strip())}"
                 )
-                window = self._window(context, spec, table)
-                counts, staged = _write(conn, table, spec, window, obj)
-        except psycopg.Error as exc:
-            raise WarehouseWriteError(
-                f"writing {self._name(context)} to {target.description} failed and was rolled back; "
-                f"the table keeps its previous rows. {target.redact(str(exc).strip())}"
-            ) from None
+                error.transient = isinstance(exc, psycopg.OperationalError)
+                raise error from None
         metadata: dict[str, Any] = {
             "dagster/table_name": table.qualified,
             "dagster/row_count": dg.MetadataValue.int(staged),

@@ -17,7 +17,7 @@ from mission_pipeline_tests.defs.domain_support import (
     metadata,
     state_sqlite,
 )
-from mission_pipeline_tests.defs.jobs import run_job
+from mission_pipeline_tests.defs.jobs import check_results, run_job
 from mission_pipeline_tests.fixtures.postgres import query
 
 _ROWS = "select job_id, name, enabled, schedule, last_run, next_run from cron_jobs order by job_id"
@@ -114,7 +114,8 @@ def test_a_partial_read_removes_nothing(
     assert result.success
     assert query(pipeline_env, _ALL) == before
     assert metadata(result, "cron_jobs")["complete"] is False
-    assert any("no job is removed" in message for message in logged(instance, result.run_id))
+    assert any("not read completely" in message for message in logged(instance, result.run_id))
+    assert not check_results(result)["cron_jobs/source_complete"].passed
 
 
 def test_newer_job_kinds_load_keeping_their_raw_json(

@@ -120,3 +120,27 @@ def test_a_missing_state_dir_marks_nothing_gone(
     assert query(pipeline_env, "select count(*) from openclaw_session_dumps where gone_at is not null") == [
         (0,)
     ]
+
+
+@pytest.mark.parametrize("damage", ["unreadable", "missing"])
+def test_an_unread_store_marks_none_of_its_sessions_gone(
+    damage: str,
+    openclaw_state: Callable[[str], Path],
+    pipeline_env: DatabaseTarget,
+    instance: dg.DagsterInstance,
+) -> None:
+    state = openclaw_state("v2026.5.28")
+    assert _dump(instance).success
+    index = state / "agents" / "max" / "sessions" / "sessions.json"
+    if damage == "unreadable":
+        index.write_text('{"agent:max:main": {"sessionId": ')  # cut off mid-write
+    else:
+        index.unlink()
+    result = _dump(instance)
+    assert result.success
+    assert query(pipeline_env, "select count(*) from openclaw_session_dumps where gone_at is not null") == [
+        (0,)
+    ]
+    (check,) = result.get_asset_check_evaluations()
+    assert not check.passed
+    assert "max" in str(check.metadata["kept_unchanged"].value)

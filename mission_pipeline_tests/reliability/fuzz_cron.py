@@ -278,6 +278,7 @@ def build_cron_example(
     jobs = [maker.job(kind) for kind in kinds if not (era == "sqlite" and kind == "duplicate_id")]
     state = root / "state"
     (state / "cron").mkdir(parents=True)
+    (state / "openclaw.json").write_text("{}\n")  # every OpenClaw state directory has one
     example = CronExample(state, "files" if era == "files" else "sqlite", jobs)
     if era == "files":
         _duplicates(rng, jobs)

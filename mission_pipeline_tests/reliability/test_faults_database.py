@@ -235,7 +235,7 @@ def _case(
 
 def test_the_retry_delay_setting_is_read_at_import_and_checked() -> None:
     """DB_RETRY_DELAY_SECONDS sets the retry policy's base delay; a bad value stops the import clearly."""
-    code = "from mission_pipeline.defs.resources import DATABASE_RETRY as p; print(p.delay, p.max_retries)"
+    code = "from mission_pipeline.defs.retries import DATABASE_RETRY as p; print(p.delay, p.max_retries)"
 
     def run(value: str | None) -> subprocess.CompletedProcess[str]:
         return subprocess.run(

@@ -1,11 +1,15 @@
 """Cron jobs as OpenClaw knows them, and their run history."""
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 import pandas as pd
 
-from mission_pipeline.defs.resources import DATABASE_RETRY, OpenClawResource
+from mission_pipeline.defs.resources import OpenClawResource, require_state_dir
+from mission_pipeline.defs.retries import warehouse_asset
+from mission_pipeline.defs.sync_scope import SyncScope, source_complete_result, source_complete_spec
 from mission_pipeline.openclaw.agents import discover_agents
 from mission_pipeline.openclaw.cli import OpenClawCliError
 from mission_pipeline.openclaw.config import OpenClawConfig, load_config
@@ -24,14 +28,6 @@ RUN_COLUMNS = [
     "run_id", "job_id", "agent_id", "started_at", "finished_at", "status", "duration_ms", "model",
     "provider", "error", "summary", "session_id", "session_key", "delivery_status", "raw_json", "source",
 ]  # fmt: skip
-
-
-def no_state_failure(state_dir: Path, what: str) -> dg.Failure:
-    """The state directory is missing: a misconfiguration, not "everything was deleted"; no retries."""
-    return dg.Failure(
-        description=f"OpenClaw state directory {state_dir} does not exist; {what} left as is",
-        allow_retries=False,  # the retry policy is for the database; retrying cannot fix a path
-    )
 
 
 def cron_jobs_path(state_dir: Path, config: OpenClawConfig) -> Path:
@@ -85,28 +81,31 @@ def run_frame(runs: list[CronRunRecord]) -> pd.DataFrame:
     return frame
 
 
-@dg.asset(
+@warehouse_asset(
     group_name="cron",
-    retry_policy=DATABASE_RETRY,
     kinds={"python", "postgres"},
     metadata={"write_mode": "sync", "primary_key": ["job_id"]},
+    check_specs=[source_complete_spec("cron_jobs", "The cron store")],
 )
-def cron_jobs(context: dg.AssetExecutionContext, openclaw: OpenClawResource) -> dg.Output[TableOutput]:
+def cron_jobs(context: dg.AssetExecutionContext, openclaw: OpenClawResource) -> Iterator[Any]:
     """OpenClaw's cron jobs and their status; jobs deleted in OpenClaw leave the table."""
-    state_dir = openclaw.state_dir()
-    if not state_dir.is_dir():
-        raise no_state_failure(state_dir, "cron_jobs")
+    state_dir = require_state_dir(openclaw, "cron_jobs")
     problems = ProblemLog(base=state_dir)
     snapshot = _snapshot(openclaw, state_dir, problems)
     frame = job_frame(snapshot.jobs, snapshot.source)
     if snapshot.cli_error:
         context.log.warning(f"OpenClaw CLI: {snapshot.cli_error}")
-    # A partial read (a job row that did not parse, a store that failed) must not delete jobs.
-    scope: dict[str, list[str]] | None = None if snapshot.complete else {"job_id": []}
+    # A partial read (a job row that did not parse, a store that failed, no store) deletes no job.
+    bounds = SyncScope(None, {})
     if not snapshot.complete:
-        context.log.warning("the cron store was read only in part: no job is removed this run")
-    return dg.Output(
-        TableOutput.of(frame, sync_scope=scope),
+        skipped = (
+            f"; unreadable jobs: {', '.join(snapshot.skipped_job_ids)}" if snapshot.skipped_job_ids else ""
+        )
+        bounds = SyncScope.nothing(
+            "job_id", f"the cron store was not read completely ({snapshot.detail}){skipped}"
+        )
+    yield dg.Output(
+        TableOutput.of(frame, sync_scope=bounds.scope),
         metadata={
             "source": snapshot.source,
             "source_detail": snapshot.detail,
@@ -116,24 +115,22 @@ def cron_jobs(context: dg.AssetExecutionContext, openclaw: OpenClawResource) -> 
             "problems": _problems_md(problems),
         },
     )
+    yield bounds.check(context)
 
 
-@dg.asset(
+@warehouse_asset(
     group_name="cron",
-    retry_policy=DATABASE_RETRY,
     kinds={"python", "postgres"},
     metadata={"write_mode": "upsert", "primary_key": ["run_id"]},
+    check_specs=[source_complete_spec("cron_job_runs", "The cron run history")],
 )
-def cron_job_runs(context: dg.AssetExecutionContext, openclaw: OpenClawResource) -> dg.Output[pd.DataFrame]:
+def cron_job_runs(context: dg.AssetExecutionContext, openclaw: OpenClawResource) -> Iterator[Any]:
     """Cron run history, kept after OpenClaw rotates it away (token fields are not billing data)."""
-    state_dir = openclaw.state_dir()
+    state_dir = require_state_dir(openclaw, "cron_job_runs")
     problems = ProblemLog(base=state_dir)
-    runs: list[CronRunRecord] = []
-    if state_dir.is_dir():
-        runs_dir = cron_jobs_path(state_dir, load_config(state_dir, problems=problems)).parent / "runs"
-        runs = read_cron_runs(state_dir, problems=problems, runs_dir=runs_dir)
-    frame = run_frame(runs)
-    return dg.Output(
+    runs_dir = cron_jobs_path(state_dir, load_config(state_dir, problems=problems)).parent / "runs"
+    frame = run_frame(read_cron_runs(state_dir, problems=problems, runs_dir=runs_dir))
+    yield dg.Output(
         frame,
         metadata={
             "runs": len(frame),
@@ -143,3 +140,5 @@ def cron_job_runs(context: dg.AssetExecutionContext, openclaw: OpenClawResource)
             "problems": _problems_md(problems),
         },
     )
+    # Runs are never removed; what could not be read keeps whatever an earlier read stored of it.
+    yield source_complete_result(context, {p.path: p.message for p in problems})

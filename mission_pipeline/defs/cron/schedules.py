@@ -24,7 +24,11 @@ def cron_schedule(
     context: dg.ScheduleEvaluationContext, openclaw: OpenClawResource
 ) -> dg.RunRequest | dg.SkipReason:
     """Sync cron jobs and runs, unless nothing changed since the last successful sync."""
-    state_dir = openclaw.state_dir()
+    check = openclaw.check()
+    if not check.ok:
+        # Not a run every 5 minutes that fails the same way: the hourly jobs fail and alert on it.
+        return dg.SkipReason(check.refusal("no sync launched"))
+    state_dir = check.path
     jobs_path = cron_jobs_path(state_dir, load_config(state_dir, problems=ProblemLog()))
     fingerprint = cron_source_fingerprint(state_dir, jobs_path)
     # The latest successful sync, not any with this fingerprint: state can change and change back.

@@ -5,7 +5,7 @@ from typing import Any
 
 import dagster as dg
 
-from mission_pipeline.defs.resources import OpenClawResource
+from mission_pipeline.defs.resources import OpenClawResource, require_state_dir
 from mission_pipeline.defs.usage import checks
 from mission_pipeline.defs.usage.frames import LedgerTally, event_frames
 from mission_pipeline.defs.usage.partitions import daily_usage_asset
@@ -32,7 +32,7 @@ def openclaw_usage_events(
 ) -> Iterator[Any]:
     """Raw usage ledger: one row per deduplicated assistant call from OpenClaw's transcripts."""
     window = context.partition_time_window
-    state_dir = openclaw.state_dir()
+    state_dir = require_state_dir(openclaw, "openclaw_usage_events")
     problems = ProblemLog(base=state_dir)
     tally = LedgerTally()
     events = read_usage_events(state_dir, start=window.start, end=window.end, problems=problems)
@@ -46,8 +46,6 @@ def openclaw_usage_events(
             "problems": dg.MetadataValue.md("\n".join(f"- `{p}`" for p in problems.lines(50)) or "none"),
         }
 
-    if not state_dir.is_dir():
-        context.log.warning(f"OpenClaw state directory {state_dir} does not exist: no usage to read")
     # Written by the IO manager as the chunks stream in, inside one transaction.
     yield dg.Output(TableOutput(chunks=event_frames(events, tally=tally), summary=summary))
     yield checks.ledger_tokens_non_negative(warehouse, window)

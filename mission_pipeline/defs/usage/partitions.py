@@ -5,7 +5,7 @@ from typing import Any
 
 import dagster as dg
 
-from mission_pipeline.defs.resources import DATABASE_RETRY
+from mission_pipeline.defs.retries import warehouse_asset
 from mission_pipeline.settings import get_settings
 
 _settings = get_settings()
@@ -23,11 +23,9 @@ def daily_usage_asset(**kwargs: Any) -> Callable[[Callable[..., Any]], dg.Assets
 
     A backfill of any range is one run that reads each source once; database hiccups are retried.
     """
-    decorator: Callable[[Callable[..., Any]], dg.AssetsDefinition] = dg.asset(
+    return warehouse_asset(
         group_name="usage",
         partitions_def=usage_daily_partitions,
         backfill_policy=dg.BackfillPolicy.single_run(),
-        retry_policy=DATABASE_RETRY,
         **kwargs,
     )
-    return decorator

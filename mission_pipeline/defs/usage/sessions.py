@@ -1,12 +1,24 @@
 """The raw session dump: OpenClaw's session index as last seen, pruned sessions marked gone."""
 
+from collections.abc import Iterator
+from typing import Any
+
 import dagster as dg
 import pandas as pd
 
-from mission_pipeline.defs.resources import DATABASE_RETRY, OpenClawResource
+from mission_pipeline.defs.resources import OpenClawResource, require_state_dir
+from mission_pipeline.defs.retries import warehouse_asset
+from mission_pipeline.defs.sync_scope import agent_sync_scope, source_complete_spec
 from mission_pipeline.openclaw.cli import OpenClawCliError
 from mission_pipeline.openclaw.problems import ProblemLog
-from mission_pipeline.openclaw.sessions import SessionRecord, read_session_index, read_session_index_from_cli
+from mission_pipeline.openclaw.sessions import (
+    SessionIndex,
+    SessionRecord,
+    read_session_index_from_cli,
+    read_session_stores,
+)
+from mission_pipeline.openclaw.transcripts.files import agent_ids_in
+from mission_pipeline.warehouse.table_output import TableOutput
 
 SESSION_COLUMNS = [
     "agent_id", "session_id", "session_key", "kind", "model", "model_provider", "status",
@@ -32,37 +44,33 @@ def session_frame(records: list[SessionRecord]) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-@dg.asset(
+@warehouse_asset(
     group_name="usage",
-    retry_policy=DATABASE_RETRY,
     kinds={"python", "postgres"},
     metadata={"write_mode": "sync", "primary_key": ["agent_id", "session_id"], "gone_column": "gone_at"},
+    check_specs=[source_complete_spec("openclaw_session_dumps", "Every agent's session store")],
 )
-def openclaw_session_dumps(
-    context: dg.AssetExecutionContext, openclaw: OpenClawResource
-) -> dg.Output[pd.DataFrame]:
+def openclaw_session_dumps(context: dg.AssetExecutionContext, openclaw: OpenClawResource) -> Iterator[Any]:
     """Raw dump of OpenClaw's session index (metadata only: its token counters are not billing data)."""
-    state_dir = openclaw.state_dir()
-    if not (state_dir / "agents").is_dir():
-        raise dg.Failure(
-            description=f"no OpenClaw agents under {state_dir}: nothing to dump, no session marked gone",
-            allow_retries=False,  # the retry policy is for the database; retrying cannot fix a path
-        )
+    state_dir = require_state_dir(openclaw, "openclaw_session_dumps")
     problems = ProblemLog(base=state_dir)
     command = openclaw.cli_command()
     source = "store"
-    records: list[SessionRecord] | None = None
+    index: SessionIndex | None = None
     if command is not None:
         try:
-            records = read_session_index_from_cli(command, state_dir)
+            index = SessionIndex(read_session_index_from_cli(command, state_dir))
             source = "openclaw sessions --all-agents --json"
         except OpenClawCliError as exc:
             context.log.warning(f"{exc}; reading the session store directly instead")
-    if records is None:
-        records = read_session_index(state_dir, problems=problems)
-    frame = session_frame(records)
-    return dg.Output(
-        frame,
+    if index is None:
+        index = read_session_stores(state_dir, problems=problems)
+    frame = session_frame(index.records)
+    # Sessions of an agent whose store was not read in full are not marked gone.
+    agents = set(agent_ids_in(state_dir, None)) | set(frame["agent_id"]) | set(index.unread)
+    bounds = agent_sync_scope("agent_id", agents, index.unread, agent_list_complete=None)
+    yield dg.Output(
+        TableOutput.of(frame, sync_scope=bounds.scope, sync_exclude=bounds.exclude),
         metadata={
             "source": source,
             "sessions": len(frame),
@@ -71,3 +79,4 @@ def openclaw_session_dumps(
             "problems": dg.MetadataValue.md("\n".join(f"- `{p}`" for p in problems.lines(20)) or "none"),
         },
     )
+    yield bounds.check(context)

@@ -1,10 +1,15 @@
 """The file index of each agent's workspace."""
 
+from collections.abc import Iterator
+from typing import Any
+
 import dagster as dg
 import numpy as np
 import pandas as pd
 
-from mission_pipeline.defs.resources import DATABASE_RETRY, OpenClawResource
+from mission_pipeline.defs.resources import OpenClawResource, require_state_dir
+from mission_pipeline.defs.retries import warehouse_asset
+from mission_pipeline.defs.sync_scope import SyncScope, agent_sync_scope, source_complete_spec
 from mission_pipeline.openclaw.agents import discover_agents_checked
 from mission_pipeline.openclaw.config import OpenClawConfig, load_config
 from mission_pipeline.openclaw.problems import ProblemLog
@@ -50,62 +55,47 @@ def scan_summary(scans: list[WorkspaceScan]) -> pd.DataFrame:
     )
 
 
-def sync_bounds(
-    context: dg.AssetExecutionContext,
-    scans: list[WorkspaceScan],
-    config: OpenClawConfig,
-    agents_complete: bool,
-) -> tuple[dict[str, list[str]] | None, dict[str, list[str]]]:
-    """(scope, exclude) of this run's deletions, with the agents left alone reported.
+def sync_bounds(scans: list[WorkspaceScan], config: OpenClawConfig, agents_complete: bool) -> SyncScope:
+    """What this run may remove: only agents whose workspace was scanned completely.
 
-    Only a complete scan may remove rows: a missing or half-readable workspace keeps what it had.
-    An agent OpenClaw no longer has at all is outside both lists, so its rows leave the table.
+    A missing or half-readable workspace keeps its rows. Without a readable openclaw.json every
+    workspace path is a guess, so nothing is removed. An agent OpenClaw no longer has at all leaves
+    the table, but only when the agent list itself is complete.
     """
-    kept = [s.agent_id for s in scans if not (s.status == "ok" and s.complete)]
-    for scan in scans:
-        if scan.agent_id in kept:
-            partly = "" if scan.complete else " (partly unreadable)"
-            context.log.warning(
-                f"workspace of {scan.agent_id} ({scan.root}) is {scan.status}{partly}: its rows are kept"
-            )
     if not config.valid:
-        # Without a readable openclaw.json every workspace path is a guess: index, but delete nothing.
-        context.log.warning(f"{config.path} is not valid: workspace paths are guessed, no row is removed")
-        return {"agent_id": []}, {}
-    if not (agents_complete and config.complete):
-        # An agent missing from a failed listing (or a dropped config entry) is not a deleted agent.
-        context.log.warning("the agent list is partial: only the scanned agents are synced")
-        synced = [s.agent_id for s in scans if s.agent_id not in kept]
-        return {"agent_id": synced}, {}
-    return None, {"agent_id": kept}
+        return SyncScope.nothing("agent_id", f"{config.path} is not valid: workspace paths are guesses")
+    unread = {
+        s.agent_id: f"workspace {s.root} is {s.status}" + ("" if s.complete else " (partly unreadable)")
+        for s in scans
+        if not (s.status == "ok" and s.complete)
+    }
+    partial = None
+    if not agents_complete:
+        partial = "agents/ could not be listed"
+    elif not config.complete:
+        partial = f"an agent entry of {config.path} is invalid"
+    return agent_sync_scope("agent_id", [s.agent_id for s in scans], unread, agent_list_complete=partial)
 
 
-@dg.asset(
+@warehouse_asset(
     group_name="workspaces",
-    retry_policy=DATABASE_RETRY,
     kinds={"python", "postgres"},
     metadata={"write_mode": "sync", "primary_key": ["agent_id", "file_path"]},
+    check_specs=[source_complete_spec("agent_workspaces", "Every agent's workspace")],
 )
-def agent_workspaces(context: dg.AssetExecutionContext, openclaw: OpenClawResource) -> dg.Output[TableOutput]:
+def agent_workspaces(context: dg.AssetExecutionContext, openclaw: OpenClawResource) -> Iterator[Any]:
     """Files of every agent workspace, 3 levels deep; files that disappeared leave the table."""
-    state_dir = openclaw.state_dir()
-    if not state_dir.is_dir():
-        raise dg.Failure(
-            description=f"OpenClaw state directory {state_dir} does not exist; agent_workspaces left as is",
-            allow_retries=False,  # the retry policy is for the database; retrying cannot fix a path
-        )
+    state_dir = require_state_dir(openclaw, "agent_workspaces")
     problems = ProblemLog(base=state_dir)
     config = load_config(state_dir, problems=problems)
     agents, agents_complete = discover_agents_checked(state_dir, config=config, problems=problems)
     scans = [
         scan_workspace(agent.id, agent.workspace, max_depth=MAX_DEPTH, problems=problems) for agent in agents
     ]
-    scope, exclude = sync_bounds(context, scans, config, agents_complete)
-    kept = set(exclude.get("agent_id", []))
-    synced = [s.agent_id for s in scans if s.agent_id not in kept] if scope is None else scope["agent_id"]
+    bounds = sync_bounds(scans, config, agents_complete)
     summary = scan_summary(scans)
-    return dg.Output(
-        TableOutput.of(workspace_frame(scans), sync_scope=scope, sync_exclude=exclude),
+    yield dg.Output(
+        TableOutput.of(workspace_frame(scans), sync_scope=bounds.scope, sync_exclude=bounds.exclude),
         metadata={
             "workspaces": dg.MetadataValue.md(
                 summary.to_markdown(index=False) if len(summary) else "no agents"
@@ -114,7 +104,8 @@ def agent_workspaces(context: dg.AssetExecutionContext, openclaw: OpenClawResour
             "bytes_by_agent": dict(zip(summary["agent_id"], summary["bytes"].astype(int), strict=True)),
             "total_files": int(summary["files"].sum()) if len(summary) else 0,
             "config_valid": config.valid,
-            "synced_agents": synced,
+            "synced_agents": bounds.synced("agent_id", [s.agent_id for s in scans]),
             "problems": dg.MetadataValue.md("\n".join(f"- `{p}`" for p in problems.lines(20)) or "none"),
         },
     )
+    yield bounds.check(context)

@@ -8,6 +8,7 @@ tables (a deleted or cold-stored transcript moves rows there).
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,15 +23,18 @@ from mission_pipeline.openclaw.transcripts.files import (
     relative,
     sessions_dir,
 )
-from mission_pipeline.openclaw.values import epoch_ms_to_utc, epoch_ns_to_utc
+from mission_pipeline.openclaw.values import epoch_ms_to_utc
 
 
 @dataclass(frozen=True, slots=True)
 class TranscriptSource:
     """One place transcripts are read from, with a fingerprint that changes when its content may have.
 
-    `earliest_at`/`latest_at` bound the call times it may hold, when that is cheap to know (None when
-    not): for a file the newest is its mtime; for a database, the newest row and archive.
+    `earliest_at`/`latest_at` bound the call times a database may hold (its session windows, rows
+    and archives); None for files, whose times are read from their lines on demand (`source_times`):
+    a file's mtime is the time of whatever last copied it, not of its calls. `readable` is False when
+    the source could not be looked at (a database locked for a moment): its fingerprint then says
+    nothing about change.
     """
 
     path: str
@@ -39,30 +43,57 @@ class TranscriptSource:
     fingerprint: str
     earliest_at: datetime | None
     latest_at: datetime | None
+    readable: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class TranscriptInventory:
+    """Every source found, and the folders that could not be listed (their sources are unknown)."""
+
+    sources: list[TranscriptSource]
+    unlisted: list[str]
+
+    def covers(self, path: str) -> bool:
+        """False when `path` lies in a folder that could not be listed: absent here is not gone."""
+        return not any(path == folder or path.startswith(folder + "/") for folder in self.unlisted)
 
 
 def list_transcript_sources(
     state_dir: Path, agent_ids: Sequence[str] | None = None
 ) -> list[TranscriptSource]:
     """Every transcript source of the given (default: all) agents, sorted by path."""
+    return transcript_inventory(state_dir, agent_ids).sources
+
+
+def transcript_inventory(state_dir: Path, agent_ids: Sequence[str] | None = None) -> TranscriptInventory:
+    """Every transcript source of the given (default: all) agents, and what could not be listed."""
     found: list[TranscriptSource] = []
+    unlisted: list[str] = []
+    if agent_ids is None:
+        try:
+            os.scandir(state_dir / "agents").close()
+        except FileNotFoundError:
+            pass
+        except OSError:
+            unlisted.append("agents")
     for agent_id in agent_ids_in(state_dir, agent_ids):
         path = agent_db_path(state_dir, agent_id)
         if path.is_file():
             found.append(_database_source(state_dir, agent_id, path))
+        folder = sessions_dir(state_dir, agent_id)
         try:
-            files = list_session_files(sessions_dir(state_dir, agent_id))
+            files = list_session_files(folder)
+        except FileNotFoundError:
+            files = []
         except OSError:
             files = []
+            unlisted.append(relative(state_dir, folder))
         for file in files:
-            mtime = epoch_ns_to_utc(file.mtime_ns)
             fingerprint = f"size={file.size};mtime_ns={file.mtime_ns}"
             found.append(
-                TranscriptSource(
-                    relative(state_dir, file.path), agent_id, file.kind, fingerprint, None, mtime
-                )
+                TranscriptSource(relative(state_dir, file.path), agent_id, file.kind, fingerprint, None, None)
             )
-    return sorted(found, key=lambda s: s.path)
+    return TranscriptInventory(sorted(found, key=lambda s: s.path), unlisted)
 
 
 def _database_source(state_dir: Path, agent_id: str, path: Path) -> TranscriptSource:
@@ -70,7 +101,7 @@ def _database_source(state_dir: Path, agent_id: str, path: Path) -> TranscriptSo
     try:
         conn = db.connect_readonly(path)
     except sqlite3.Error as exc:
-        return TranscriptSource(rel, agent_id, "sqlite", f"unreadable: {exc}", None, None)
+        return TranscriptSource(rel, agent_id, "sqlite", f"unreadable: {exc}", None, None, readable=False)
     try:
         last_rowid, last_at = conn.execute(
             "SELECT rowid, created_at FROM transcript_events ORDER BY rowid DESC LIMIT 1"
@@ -96,7 +127,7 @@ def _database_source(state_dir: Path, agent_id: str, path: Path) -> TranscriptSo
             parts.append(f"written={written}")
             newest += [written] if written is not None else []
     except sqlite3.Error as exc:
-        return TranscriptSource(rel, agent_id, "sqlite", f"unreadable: {exc}", None, None)
+        return TranscriptSource(rel, agent_id, "sqlite", f"unreadable: {exc}", None, None, readable=False)
     finally:
         conn.close()
     return TranscriptSource(
