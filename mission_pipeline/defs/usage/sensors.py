@@ -5,55 +5,84 @@ import hashlib
 import json
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import dagster as dg
 
 from mission_pipeline.defs.resources import OpenClawResource
-from mission_pipeline.defs.usage.change_detection import snapshot, touched_days
+from mission_pipeline.defs.usage.change_detection import Entry, detect_changes
 from mission_pipeline.defs.usage.schedules import usage_job
-from mission_pipeline.openclaw.usage import TranscriptSource, list_transcript_sources
+from mission_pipeline.openclaw.transcripts.call_times import CallBounds
+from mission_pipeline.openclaw.transcripts.source_times import appended_bounds, newest_call, source_bounds
+from mission_pipeline.openclaw.transcripts.sources import TranscriptInventory, TranscriptSource
+from mission_pipeline.openclaw.transcripts.sources import transcript_inventory as read_inventory
 from mission_pipeline.settings import get_settings
 
-CURSOR_VERSION = 1
+# 2: `latest` is the newest call time read from the source's lines (1 took a file's mtime for it).
+CURSOR_VERSION = 2
 # The sensor's clock; tests move it.
 now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)  # noqa: E731
 
 
 @dataclass(frozen=True)
 class RerunPlan:
-    """The days to request (none on a first look), and the cursor to keep."""
+    """The days to request (none on a first look), and the cursor to keep (None: keep the old one)."""
 
     days: list[str]
-    cursor: str
+    cursor: str | None
     reason: str
     run_key_suffix: str
 
 
+def _encode(sources: dict[str, Entry]) -> tuple[str, str]:
+    cursor = json.dumps({"v": CURSOR_VERSION, "sources": sources}, sort_keys=True)
+    return cursor, hashlib.sha256(cursor.encode()).hexdigest()[:12]
+
+
 def plan_reruns(
     cursor: str | None,
-    sources: list[TranscriptSource],
+    state_dir: Path,
+    inventory: TranscriptInventory,
     materialized: Collection[str],
     *,
     timezone: str,
     at: dt.datetime,
 ) -> RerunPlan:
-    """Materialized days, other than today, that changed sources may have touched since `cursor`."""
-    current = snapshot(sources)
-    new_cursor = json.dumps({"v": CURSOR_VERSION, "sources": current}, sort_keys=True)
-    digest = hashlib.sha256(new_cursor.encode()).hexdigest()[:12]
+    """Materialized days, other than today, that changed sources have evidence of touching."""
     previous = json.loads(cursor) if cursor else None
     if not previous or previous.get("v") != CURSOR_VERSION:
-        baseline = f"recorded {len(current)} transcript sources as the baseline"
-        return RerunPlan([], new_cursor, baseline, digest)
-    touched = touched_days(previous["sources"], sources, timezone=timezone, now=at)
+        return _baseline(state_dir, inventory)
+
+    def bounds(source: TranscriptSource, since: dt.datetime | None) -> CallBounds:
+        if since is None:
+            return source_bounds(state_dir, source)
+        return appended_bounds(state_dir, source, since)
+
+    changes = detect_changes(previous["sources"], inventory, bounds, timezone=timezone)
+    new_cursor, digest = _encode(changes.sources)
+    notes = "".join(f"; {note}" for note in changes.notes)
     # Today belongs to the hourly schedule; the sensor fixes days that are over.
     today = at.astimezone(ZoneInfo(timezone)).date()
-    days = sorted(d.isoformat() for d in touched if d != today and d.isoformat() in materialized)
+    days = sorted(d.isoformat() for d in changes.days if d != today and d.isoformat() in materialized)
     if days:
-        return RerunPlan(days, new_cursor, f"sources changed on {', '.join(days)}", digest)
-    reason = "no transcript changes" if not touched else "changes touch only today or days never materialized"
-    return RerunPlan([], new_cursor, reason, digest)
+        return RerunPlan(days, new_cursor, f"sources changed on {', '.join(days)}{notes}", digest)
+    if not changes.days:
+        return RerunPlan([], new_cursor, f"no transcript changes{notes}", digest)
+    return RerunPlan([], new_cursor, f"changes touch only today or days never materialized{notes}", digest)
+
+
+def _baseline(state_dir: Path, inventory: TranscriptInventory) -> RerunPlan:
+    """A first look records every source; it waits while any cannot be read, so none looks new later."""
+    unreadable = [s.path for s in inventory.sources if not s.readable] + inventory.unlisted
+    if unreadable:
+        return RerunPlan([], None, f"no baseline yet: cannot read {', '.join(unreadable[:3])}", "")
+    sources: dict[str, Entry] = {}
+    for source in inventory.sources:
+        newest = newest_call(state_dir, source)
+        sources[source.path] = {"fp": source.fingerprint, "latest": newest.isoformat() if newest else None}
+    cursor, digest = _encode(sources)
+    return RerunPlan([], cursor, f"recorded {len(sources)} transcript sources as the baseline", digest)
 
 
 @dg.sensor(
@@ -65,15 +94,21 @@ def plan_reruns(
 )
 def openclaw_usage_sensor(context: dg.SensorEvaluationContext, openclaw: OpenClawResource) -> dg.SensorResult:
     """Requests exactly the materialized usage days that changed transcript sources may have touched."""
+    check = openclaw.check()
+    if not check.ok:
+        # Missing, empty or unreadable (a volume not mounted yet): nothing is known to have changed,
+        # and the cursor stays, so the sources do not all look new when the directory is back.
+        return dg.SensorResult(skip_reason=check.refusal("no day requested, the cursor kept"))
     plan = plan_reruns(
         context.cursor,
-        list_transcript_sources(openclaw.state_dir()),
+        check.path,
+        read_inventory(check.path),
         context.instance.get_materialized_partitions(dg.AssetKey("agent_usage")),
         timezone=get_settings().usage_timezone,
         at=now(),
     )
     if not plan.days:
-        return dg.SensorResult(skip_reason=plan.reason, cursor=plan.cursor)
+        return dg.SensorResult(skip_reason=plan.reason, cursor=plan.cursor or context.cursor)
     requests = [
         dg.RunRequest(
             run_key=f"usage-changed-{day}-{plan.run_key_suffix}",
