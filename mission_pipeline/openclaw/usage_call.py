@@ -7,7 +7,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
-from mission_pipeline.openclaw.values import epoch_ms_to_utc
+from mission_pipeline.openclaw.values import epoch_ms_to_utc, is_plausible_call_time
 
 # One call of any model reads at most a few million tokens; far beyond that is a corrupt count, and
 # left in it would overflow the bigint sums (and numeric(20,10) costs) of the tables downstream.
@@ -48,10 +48,15 @@ def make_call(
     stop_reason: str | None,
 ) -> ParsedCall:
     """The call, dated by the line's `timestamp`, else `message.timestamp`; BadLine when neither is usable."""
-    occurred_at = line_time(line_timestamp) or epoch_ms_to_utc(message_timestamp, plausible=True)
+    message_time = epoch_ms_to_utc(message_timestamp, plausible=True)
+    occurred_at = line_time(line_timestamp) or message_time
     if occurred_at is None:
         raise BadLine("assistant message has no usable timestamp")
-    event_id = response_id or fallback_id(message_timestamp, provider, model, counts)
+    # Without a responseId the call is told apart by its time: message.timestamp, which every copy of
+    # the line keeps (forks too); else the line's own time. Two calls with equal counts and no time
+    # at all never get here (no usable timestamp), so they are never merged into one.
+    stamp = message_timestamp if message_time is not None else round(occurred_at.timestamp() * 1000)
+    event_id = response_id or fallback_id(stamp, provider, model, counts)
     return ParsedCall(event_id, occurred_at, provider, model, *counts, cost, response_id, stop_reason)
 
 
@@ -67,13 +72,18 @@ def fallback_id(
 
 
 def line_time(value: Any) -> datetime | None:
-    """A line's `timestamp` (ISO text, or epoch ms) as UTC; None when it is not a usable time."""
+    """A line's `timestamp` (ISO text, or epoch ms) as UTC; None when it is not a plausible call time.
+
+    Both forms get the same rule (years 2000..2200): a nonsense time such as the epoch itself must
+    fall back to `message.timestamp`, not file the call under a day no one will ever look at.
+    """
     if isinstance(value, str):
         try:
             parsed = datetime.fromisoformat(value.strip())
         except ValueError:
             return None
-        return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
+        moment = (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
+        return moment if is_plausible_call_time(moment) else None
     return epoch_ms_to_utc(value, plausible=True)  # None for anything but a number
 
 

@@ -19,6 +19,7 @@ MIN_EPOCH_NS = (datetime(1, 1, 1, tzinfo=UTC) - _EPOCH) // _US * 1000
 MAX_EPOCH_NS = (datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC) - _EPOCH) // _US * 1000
 # Transcript and session times are the moments calls were made: years 2000..2200, or not a time.
 PLAUSIBLE_EPOCH_MS = (946_684_800_000, 7_258_118_400_000)
+_PLAUSIBLE = tuple(_EPOCH + timedelta(milliseconds=ms) for ms in PLAUSIBLE_EPOCH_MS)
 
 
 def is_number(value: Any) -> bool:
@@ -45,6 +46,11 @@ def epoch_ms_to_utc(value: Any, *, plausible: bool = False) -> datetime | None:
         return datetime.fromtimestamp(value / 1000, tz=UTC)
     except (OverflowError, OSError, ValueError):
         return None
+
+
+def is_plausible_call_time(moment: datetime) -> bool:
+    """True for a time a model call can have been made at (PLAUSIBLE_EPOCH_MS, as aware datetimes)."""
+    return _PLAUSIBLE[0] <= moment < _PLAUSIBLE[1]
 
 
 def epoch_ns_to_utc(value: int | None) -> datetime | None:

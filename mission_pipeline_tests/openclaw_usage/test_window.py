@@ -48,6 +48,11 @@ def test_old_jsonl_files_are_not_opened(
     copy_sample: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     state = writable(copy_sample("v2026.5.28"))
+    # File times are set here, as OpenClaw left them on the sample day: a clone or copy of the sample
+    # carries the time it was made, which says nothing about when the calls were written.
+    written = (DAY + timedelta(hours=6)).timestamp()
+    for transcript in state.glob("agents/*/sessions/*.jsonl*"):
+        os.utime(transcript, (written, written))
     old = state / "agents" / "max" / "sessions" / "cbaaa6e4-cff9-4071-8742-b37c9774f13f.jsonl"
     last_month = (DAY - timedelta(days=30)).timestamp()
     os.utime(old, (last_month, last_month))

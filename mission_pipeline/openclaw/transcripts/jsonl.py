@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
 import zstandard
+
+from mission_pipeline.openclaw.values import is_plausible_call_time
 
 CHUNK_BYTES = 1 << 16
 # zstd input is fed in small pieces: one piece can inflate ~30000-fold (long runs of equal bytes), so
@@ -36,7 +38,7 @@ def open_transcript(path: Path) -> BinaryIO:
     return open(path, "rb")
 
 
-def iter_file_lines(path: Path, *, compressed: bool) -> Iterator[Line]:
+def iter_file_lines(path: Path, *, compressed: bool) -> Generator[Line, None, None]:
     """Every line of a transcript file (raises OSError or ArchiveError where reading stops)."""
     with open_transcript(path) as handle:
         chunks = _zstd_chunks(handle) if compressed else _raw_chunks(handle)
@@ -74,7 +76,9 @@ def session_began_ms(path: Path, *, compressed: bool) -> int | None:
         return None
     if began is None:
         return None
-    return int((began if began.tzinfo else began.replace(tzinfo=UTC)).timestamp() * 1000)
+    began = (began if began.tzinfo else began.replace(tzinfo=UTC)).astimezone(UTC)
+    # A header with a nonsense time (year 3000) must not make the file look later than every window.
+    return int(began.timestamp() * 1000) if is_plausible_call_time(began) else None
 
 
 def unwrap_cold_records(lines: Iterable[Line]) -> Iterator[Line]:

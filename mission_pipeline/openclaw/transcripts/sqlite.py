@@ -28,6 +28,7 @@ from pathlib import Path
 import zstandard
 
 from mission_pipeline.openclaw.transcripts import jsonl
+from mission_pipeline.openclaw.values import PLAUSIBLE_EPOCH_MS
 
 BUSY_TIMEOUT_S = 2.0
 BATCH_ROWS = 500
@@ -124,10 +125,13 @@ def iter_events(
     zstd_col = "event_zstd" if has_zstd else "NULL"
     # Every row goes to the line parser, not only rows naming an assistant: a damaged row may have
     # lost that word, and the parser reports what it cannot read.
+    # A row whose created_at is no plausible time (a line with a nonsense `timestamp`) is read in every
+    # window: its call may be dated by `message.timestamp`, which only the parser sees.
     sql = (
         f"SELECT seq, CAST(event_json AS BLOB), {zstd_col} FROM transcript_events"
         " WHERE session_id = CAST(:sid AS TEXT) AND seq > :after"
-        " AND (:low IS NULL OR created_at >= :low) AND (:high IS NULL OR created_at < :high)"
+        " AND ((:low IS NULL OR created_at >= :low) AND (:high IS NULL OR created_at < :high)"
+        " OR created_at IS NULL OR created_at < :plausible_low OR created_at >= :plausible_high)"
         " ORDER BY seq LIMIT :limit"
     )
     params: dict[str, object] = {
@@ -135,6 +139,8 @@ def iter_events(
         "after": -(2**63),
         "low": None if start_ms is None else start_ms - MARGIN_MS,
         "high": None if end_ms is None else end_ms + MARGIN_MS,
+        "plausible_low": PLAUSIBLE_EPOCH_MS[0],
+        "plausible_high": PLAUSIBLE_EPOCH_MS[1],
         "limit": BATCH_ROWS,
     }
     inflate = zstandard.ZstdDecompressor()
