@@ -45,6 +45,8 @@ ADVERSARIAL = (
     Identity("email with a trailing space", _AUTH, _user("a@supliful.com ")),
     Identity("email on a subdomain (x@eu.supliful.com)", _AUTH, _user("x@eu.supliful.com")),
     Identity("email @supliful.com without a local part", _AUTH, _user("@supliful.com")),
+    # lower() under a UTF-8 collation maps U+0130 to "i"; the rule folds ASCII only
+    Identity("email x@SUPL\u0130FUL.COM (dotted capital I)", _AUTH, _user("x@SUPL\u0130FUL.COM")),
     Identity("email as a JSON array", _AUTH, {**_user(None), "email": ["a@supliful.com"]}),
     Identity("email as a JSON object", _AUTH, {**_user(None), "email": {"v": "a@supliful.com"}}),
     Identity('is_anonymous: "true" (a string)', _AUTH, _user("a@supliful.com", is_anonymous="true")),

@@ -4,8 +4,26 @@
 --   after which every insert fails. Earlier migrations revoked table rights only. Functions are
 --   executable by PUBLIC by default, and touch_updated_at never had that revoked. (Invisible in
 --   tests until the embedded bootstrap set Supabase's default privileges too.)
+-- * The reader rule lower-cased the email with the database's collation; under a UTF-8 libc
+--   collation (Supabase's) lower() maps U+0130 (dotted capital I) to "i", so "x@SUPLİFUL.COM"
+--   passed as @supliful.com. Now only A-Z fold to a-z.
 -- Safe to re-run, and on a project that already ran the earlier migrations: revokes of rights
 -- not held are no-ops.
+
+-- The reader rule. collate "C" makes lower() fold ASCII letters only and keeps everything else
+-- byte for byte, whatever the database's collation; for the same reason whitespace is spelled out:
+-- [:space:] under "C" is ASCII only, so the other Unicode White_Space characters are listed.
+create or replace function mission_pipeline.is_mission_control_reader() returns boolean
+language sql stable security invoker set search_path = '' as $$
+  select coalesce(
+    lower((auth.jwt() ->> 'email') collate pg_catalog."C")
+      ~ '^[^@[:space:]\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+@supliful\.com$'
+      and (auth.jwt() ->> 'is_anonymous') is distinct from 'true',
+    false)
+$$;
+comment on function mission_pipeline.is_mission_control_reader() is
+  'True for a signed-in, non-anonymous user whose JWT email is @supliful.com (ASCII case folded only). '
+  'Keep email confirmation on in Supabase Auth: the claim is only as trustworthy as that setting.';
 
 do $$
 declare
