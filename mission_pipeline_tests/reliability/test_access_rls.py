@@ -1,7 +1,8 @@
 """Who reads and writes what, on a real PostgreSQL migrated like Supabase: the RLS matrix, the catalog.
 
 * The issue's matrix (every public table x SELECT/INSERT/UPDATE/DELETE x its 10 identities), run the
-  way PostgREST runs a request (`security.rls_matrix`), plus the table owner and adversarial claims.
+  way PostgREST runs a request (`security.rls_matrix`), plus the table owner and adversarial claims;
+  and every project sequence and function x the same identities (`security.object_matrix`).
 * The project's internal schema (`mission_pipeline`): no API role reads or writes it.
 * The catalog: RLS on every project table; no view without `security_invoker`; no SECURITY DEFINER
   function; and a self-test showing that a definer view would indeed bypass RLS (so the check matters).
@@ -22,6 +23,7 @@ from psycopg import sql
 from mission_pipeline.warehouse.catalog import describe_table
 from mission_pipeline.warehouse.database import DatabaseTarget
 from mission_pipeline_tests.reliability.fuzz_figures import ARTIFACTS, record_figures
+from mission_pipeline_tests.security import object_matrix
 from mission_pipeline_tests.security.rls_matrix import (
     IDENTITIES,
     OPERATIONS,
@@ -43,6 +45,8 @@ ADVERSARIAL = (
     Identity("email with a trailing space", _AUTH, _user("a@supliful.com ")),
     Identity("email on a subdomain (x@eu.supliful.com)", _AUTH, _user("x@eu.supliful.com")),
     Identity("email @supliful.com without a local part", _AUTH, _user("@supliful.com")),
+    # lower() under a UTF-8 collation maps U+0130 to "i"; the rule folds ASCII only
+    Identity("email x@SUPL\u0130FUL.COM (dotted capital I)", _AUTH, _user("x@SUPL\u0130FUL.COM")),
     Identity("email as a JSON array", _AUTH, {**_user(None), "email": ["a@supliful.com"]}),
     Identity("email as a JSON object", _AUTH, {**_user(None), "email": {"v": "a@supliful.com"}}),
     Identity('is_anonymous: "true" (a string)', _AUTH, _user("a@supliful.com", is_anonymous="true")),
@@ -93,6 +97,12 @@ def test_the_issue_matrix_holds_and_is_written_for_reliability_md(database: Data
     assert set(owner.values()) == {"allowed"}, owner
     extra = run_matrix(database, ADVERSARIAL)
     assert _outcomes_ok(extra, ADVERSARIAL_READERS, set()) == []
+    everyone = IDENTITIES + ADVERSARIAL
+    with database.connect(autocommit=True) as conn:
+        objects = object_matrix.run_object_matrix(conn, everyone)
+        assert object_matrix.unexpected(conn, objects, everyone) == []
+        sequences = [s.label for s in object_matrix.project_sequences(conn)]
+        functions = [f.label for f in object_matrix.project_functions(conn)]
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     owner_row = "| table owner (the pipeline's login; RLS does not apply) | " + " | ".join(
@@ -105,15 +115,19 @@ def test_the_issue_matrix_holds_and_is_written_for_reliability_md(database: Data
         + owner_row
         + " |\n\nAdversarial claims:\n\n"
         + render_markdown(extra, ADVERSARIAL)
+        + f"\n\nSequences ({len(sequences)}) and functions ({len(functions)}), all identities:\n\n"
+        + object_matrix.render_markdown(objects, everyone)
         + "\n"
     )
-    cases = len(results) + len(owner) + len(extra)
+    cases = len(results) + len(owner) + len(extra) + len(objects)
     record_figures(
         "access_matrix",
         {
             "cases_tried": cases,
             "cases_held": cases,
             "tables": tables,
+            "sequences": sequences,
+            "functions": functions,
             "issue_identities": len(IDENTITIES),
             "adversarial_identities": len(ADVERSARIAL),
             "outcomes": {o: sum(1 for v in [*results.values(), *extra.values()] if v == o) for o in
