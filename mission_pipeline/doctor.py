@@ -132,8 +132,9 @@ class Doctor:
         self.now = now
         # Known before the settings load, so even a settings error is shown without them.
         self.secrets: list[str] = url_secrets(os.environ.get("SUPABASE_DB_URL", ""))
+        # Short ones too: redact() masks those as whole words only, so they garble nothing.
         for name in ("SUPABASE_SERVICE_ROLE_KEY", "ALERT_WEBHOOK_URL", "DAGSTER_PG_PASSWORD"):
-            if len(os.environ.get(name, "")) >= 3:
+            if os.environ.get(name):
                 self.secrets.append(os.environ[name])
 
     def hide(self, text: str) -> str:
@@ -168,7 +169,12 @@ class Doctor:
 
         url = settings.supabase_db_url.get_secret_value().strip() if settings.supabase_db_url else ""
         if url:
-            target = DatabaseTarget.from_url(url, extra_secrets=tuple(self.secrets))
+            try:
+                target = DatabaseTarget.from_url(url, extra_secrets=tuple(self.secrets))
+            except WarehouseError as exc:  # ambiguous or malformed: refused before connecting
+                return Finding(
+                    "database", "fail", "SUPABASE_DB_URL is unusable", (self.hide(str(exc)),)
+                ), None
             mode = supabase_connection_mode(target.url)
         elif settings.is_production:
             return Finding(

@@ -1,19 +1,21 @@
 """Where the pipeline writes: the Supabase database named by SUPABASE_DB_URL, or the embedded one.
 
 A `DatabaseTarget` carries the URL but never shows it: its repr, its description and every error it
-raises name the host and database only.
+raises name the host and database only. The URL is checked before anything connects: an ambiguous one
+(an unescaped @ / ? # before its last @) is refused, and so is one libpq cannot parse, with a message
+of our own, since libpq's quotes the very text it choked on (often the password, or a piece of it).
 """
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import unquote
 
 import psycopg
+from psycopg.conninfo import conninfo_to_dict
 from psycopg.rows import TupleRow
 
-from mission_pipeline.redaction import describe_target, redact, url_secrets
+from mission_pipeline.redaction import describe_params, is_ambiguous_url, redact, url_secrets
 from mission_pipeline.settings import Settings
 from mission_pipeline.warehouse.embedded import DEFAULT_DATABASE, start_embedded_postgres
 
@@ -21,6 +23,19 @@ from mission_pipeline.warehouse.embedded import DEFAULT_DATABASE, start_embedded
 TRANSACTION_POOLER_PORT = 6543
 # Connection-string switches some tools add that libpq itself rejects.
 _NON_LIBPQ_PARAMS = {"pgbouncer", "connection_limit", "pool_timeout"}
+# How to write the characters URL syntax gives a meaning to inside a password.
+_ENCODE = "@ as %40, / as %2F, ? as %3F, # as %23, % as %25"
+# What libpq's parse errors are about, said without the text they quote.
+_PARSE_PROBLEMS = (
+    ("unexpected spaces", "a space"),  # before the next: its message says "percent-encoded" too
+    ("percent-encoded", "a % not followed by two hex digits, or %00"),
+    ("URI query parameter", "a query parameter libpq does not know or cannot read"),
+    ("invalid connection option", "an option libpq does not know"),
+    ("unterminated quoted string", "a quoted value that is not closed"),
+    ('missing "="', "neither a postgresql:// URL nor key=value pairs"),
+    ("IPv6", "a malformed [IPv6] host"),
+    ("unexpected character", "an unexpected character after the host"),
+)
 
 
 class WarehouseError(RuntimeError):
@@ -34,6 +49,10 @@ class WarehouseConnectionError(WarehouseError):
     """The database could not be reached or refused the login."""
 
     transient = True
+
+
+class ConnectionStringError(WarehouseError):
+    """The connection string is ambiguous or malformed; said without quoting any of it."""
 
 
 class ProductionConfigError(WarehouseError):
@@ -52,14 +71,29 @@ class DatabaseTarget:
 
     @classmethod
     def from_url(
-        cls, url: str, *, embedded: bool = False, extra_secrets: tuple[str, ...] = ()
+        cls,
+        url: str,
+        *,
+        embedded: bool = False,
+        extra_secrets: tuple[str, ...] = (),
+        source: str = "SUPABASE_DB_URL",
     ) -> DatabaseTarget:
-        clean, pooler = _normalize(url)
+        """The target of `url`; ConnectionStringError (naming `source`) if it is ambiguous or malformed."""
+        # The embedded URL is pgserver's own (no password); its socket path may hold an "@".
+        if not embedded and is_ambiguous_url(url):
+            raise ConnectionStringError(
+                f"{source} is ambiguous: the part before its last @ holds an unescaped @, /, ? or #, which "
+                f"tools split in different places; percent-encode them in the password ({_ENCODE}). "
+                "Nothing was connected."
+            )
+        clean, pgbouncer = _without_foreign_params(url.strip())
+        params = _parse(clean, source)
+        ports = {p.strip() for p in params.get("port", "").split(",")}
         return cls(
             url=clean,
-            description=describe_target(clean) + (" (embedded)" if embedded else ""),
+            description=describe_params(params) + (" (embedded)" if embedded else ""),
             embedded=embedded,
-            transaction_pooler=pooler,
+            transaction_pooler=pgbouncer or str(TRANSACTION_POOLER_PORT) in ports,
             secrets=tuple(url_secrets(url)) + extra_secrets,
         )
 
@@ -78,9 +112,12 @@ class DatabaseTarget:
                 # The transaction pooler hands each transaction to any server connection.
                 prepare_threshold=None if self.transaction_pooler else 5,
             )
+        except psycopg.ProgrammingError:  # libpq's parse error quotes the string: never passed on
+            reason = "libpq cannot parse the connection string"
         except psycopg.Error as exc:
             reason = self.redact(str(exc).strip()) or type(exc).__name__
-            raise WarehouseConnectionError(f"cannot connect to {self.description}: {reason}") from None
+        # Raised outside the handler, so not even the exception's context keeps libpq's text.
+        raise WarehouseConnectionError(f"cannot connect to {self.description}: {reason}") from None
 
 
 def resolve_target(settings: Settings, *, embedded_database: str = DEFAULT_DATABASE) -> DatabaseTarget:
@@ -98,18 +135,35 @@ def resolve_target(settings: Settings, *, embedded_database: str = DEFAULT_DATAB
             "MISSION_PIPELINE_ENV=production but SUPABASE_DB_URL is not set: refusing to write to the "
             "embedded database. Set SUPABASE_DB_URL to the Supabase project's Postgres connection string."
         )
-    url = start_embedded_postgres(settings.embedded_pgdata, embedded_database)
-    return DatabaseTarget.from_url(url, embedded=True)
+    embedded_url = start_embedded_postgres(settings.embedded_pgdata, embedded_database)
+    return DatabaseTarget.from_url(embedded_url, embedded=True, source="the embedded server's URL")
 
 
-def _normalize(url: str) -> tuple[str, bool]:
-    """Drop switches libpq rejects; tell whether the URL goes through a transaction pooler."""
-    if "://" not in url:
-        return url, "port=6543" in url.replace(" ", "")
-    parts = urlsplit(url)
-    query = parse_qsl(parts.query, keep_blank_values=True)
-    pooler = any(k == "pgbouncer" and v.lower() == "true" for k, v in query)
-    with contextlib.suppress(ValueError):  # an invalid port: libpq will say so when connecting
-        pooler = pooler or parts.port == TRANSACTION_POOLER_PORT
-    kept = [(k, v) for k, v in query if k not in _NON_LIBPQ_PARAMS]
-    return urlunsplit(parts._replace(query=urlencode(kept, safe="/"))), pooler
+def _without_foreign_params(url: str) -> tuple[str, bool]:
+    """`url` without the switches libpq rejects (kept as written otherwise); whether pgbouncer=true."""
+    if "://" not in url or "?" not in url:
+        return url, False
+    base, _, query = url.partition("?")
+    kept: list[str] = []
+    pgbouncer = False
+    for piece in query.split("&"):
+        key, _, value = (unquote(part) for part in piece.partition("="))
+        if key in _NON_LIBPQ_PARAMS:
+            pgbouncer = pgbouncer or (key == "pgbouncer" and value.lower() == "true")
+        else:
+            kept.append(piece)
+    return base + ("?" + "&".join(kept) if kept else ""), pgbouncer
+
+
+def _parse(url: str, source: str) -> dict[str, str]:
+    """libpq's reading of `url`; its parse error replaced by one that quotes nothing of the string."""
+    try:
+        return {key: str(value) for key, value in conninfo_to_dict(url).items()}
+    except psycopg.Error as exc:
+        text = str(exc)
+    problem = next((said for key, said in _PARSE_PROBLEMS if key in text), "libpq cannot parse it")
+    raise ConnectionStringError(
+        f"{source} is not a valid PostgreSQL connection string ({problem}): write it as "
+        "postgresql://user:password@host:port/database with these percent-encoded in the password: "
+        f"{_ENCODE}, space as %20."
+    ) from None
