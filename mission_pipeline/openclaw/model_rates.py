@@ -84,7 +84,7 @@ class ConfiguredRates(BaseModel):
     def tier_boundaries(self) -> list[float]:
         """Every prompt size where some model's tier choice can change (1 separates empty prompts)."""
         edges = {
-            edge
+            float(edge)
             for models in self.by_provider.values()
             for cost in models.values()
             for tier in cost.tiers
@@ -141,7 +141,7 @@ def _tier(raw: Any) -> PricingTier:
         raise ValueError(f"lacks {', '.join(missing)}")
     start, *rest = raw["range"]
     tier = PricingTier.model_validate({**raw, "start": start})
-    end = rest[0] if rest and type(rest[0]) in (int, float) and math.isfinite(rest[0]) else math.inf
+    end = float(rest[0]) if rest and type(rest[0]) in (int, float) and math.isfinite(rest[0]) else math.inf
     return tier.model_copy(update={"end": end if end > tier.start else math.inf})
 
 

@@ -140,3 +140,36 @@ def test_an_unreadable_openclaw_json_cannot_tell_why(
     assert "explained" not in verdict and "agree" not in verdict
     assert "cannot tell why" in table_row(check, OPUS)
     assert "| costs agree |" in table_row(check, SONNET)  # equal costs need no rates to agree
+
+
+def test_tiers_are_chosen_per_call_in_the_database(
+    openclaw_state: Callable[[str], Path], pipeline_env: DatabaseTarget, instance: dg.DagsterInstance
+) -> None:
+    state = openclaw_state("v2026.9.6")
+    cost_check(instance)
+    calls = query(
+        pipeline_env,
+        "select input_tokens, output_tokens, cache_read_tokens, cache_write_tokens"
+        " from openclaw_usage_events where model = 'claude-opus-4-6'",
+    )
+    prompts = sorted(i + cr + cw for i, _o, cr, cw in calls)
+    edge = prompts[len(prompts) // 2]  # half of Opus's calls on each side of the tier edge
+    # OpenClaw's rates now double from `edge` on: it recorded flat prices, so Opus is unexplained, and
+    # its reproduced cost must be the per-call sum, not the day's tokens at one tier.
+    config = json.loads((state / "openclaw.json").read_text(encoding="utf-8"))
+    opus = config["models"]["providers"]["anthropic"]["models"][0]
+    low = {"input": 5, "output": 25, "cacheRead": 0.5, "cacheWrite": 6.25}
+    opus["cost"]["tieredPricing"] = [
+        {"range": [0, edge], **low},
+        {"range": [edge], **{k: v * 2 for k, v in low.items()}},
+    ]
+    (state / "openclaw.json").write_text(json.dumps(config), encoding="utf-8")
+    check = cost_check(instance)
+    expected = sum(
+        (i * 5 + o * 25 + cr * 0.5 + cw * 6.25) * (2 if i + cr + cw >= edge else 1) / 1e6
+        for i, o, cr, cw in calls
+    )
+    reproduced = table_row(check, OPUS).strip("|").split("|")[-1].strip()
+    assert float(reproduced.lstrip("$").replace(",", "")) == pytest.approx(expected, abs=1e-6)
+    assert not check.passed and text(check, "unexplained") == f"{OPUS} on {DAY}"
+    assert f"prompts from {edge:,} tokens: $10 in / $50 out" in table_row(check, OPUS)

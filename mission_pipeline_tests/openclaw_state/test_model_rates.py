@@ -86,6 +86,8 @@ def test_tiers_follow_openclaws_choice() -> None:
     assert sonnet.rates_for_prompt(199_999).input == 3
     assert sonnet.rates_for_prompt(200_000).input == 6
     assert rates.tier_boundaries() == [0, 1, 200000]
+    # Floats only: the edges go to Postgres as one float8[] (psycopg refuses a list of mixed types).
+    assert {type(edge) for edge in rates.tier_boundaries()} == {float}
     # The incomplete tier is dropped, as OpenClaw drops it, and named without its values.
     assert rates.skipped == (
         "models.providers.anthropic.models[0].cost.tieredPricing[2]: lacks output, cacheRead, cacheWrite",
