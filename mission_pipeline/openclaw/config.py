@@ -1,7 +1,9 @@
-"""OpenClaw's `openclaw.json` (JSON5): only the parts the pipeline needs (agents, cron store).
+"""OpenClaw's `openclaw.json` (JSON5): only the parts the pipeline needs (agents, cron store, and the
+cost numbers of the configured models).
 
-Secrets stay out: unknown top-level sections (gateway auth, provider keys) are dropped on load, and
-`${ENV}` references are kept verbatim, never resolved.
+Secrets stay out: unknown top-level sections (gateway auth) are dropped on load, only the `cost` numbers
+are read from `models` (never a provider's `apiKey` or headers), and `${ENV}` references are kept
+verbatim, never resolved.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 import json5
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from mission_pipeline.openclaw.model_rates import ConfiguredRates, parse_model_rates
 from mission_pipeline.openclaw.problems import ProblemLog
 from mission_pipeline.openclaw.state_dir import expand_path
 
@@ -54,6 +57,9 @@ class OpenClawConfig(BaseModel):
     agents: list[AgentEntry] = Field(default_factory=list)
     defaults: AgentDefaults = Field(default_factory=AgentDefaults)
     cron_store: str | None = None
+    # What OpenClaw prices calls with; a bad cost entry is listed in it, not in the ProblemLog,
+    # so the agent and cron readers sharing this config never warn about prices.
+    model_rates: ConfiguredRates = Field(default_factory=ConfiguredRates)
 
 
 def normalize_agent_id(raw: str) -> str:
@@ -131,6 +137,7 @@ def _parse(path: Path, data: dict[str, Any], problems: ProblemLog) -> OpenClawCo
         agents=list(found.values()),
         defaults=defaults,
         cron_store=store if isinstance(store, str) and store.strip() else None,
+        model_rates=parse_model_rates(data.get("models")),
     )
 
 

@@ -88,25 +88,3 @@ def all_models_priced(by_model: pd.DataFrame, pricing_source: str) -> dg.AssetCh
             "pricing_table": pricing_source,
         },
     )
-
-
-def cost_matches_recorded(by_model: pd.DataFrame, tolerance: float = 0.01) -> dg.AssetCheckResult:
-    """Warns when the pipeline's cost differs from OpenClaw's recorded cost by more than `tolerance`."""
-    priced = by_model[by_model["priced"]] if len(by_model) else by_model
-    computed = float(priced["total_cost"].sum()) if len(priced) else 0.0
-    recorded = float(priced["recorded_cost_usd"].fillna(0).sum()) if len(priced) else 0.0
-    difference = computed - recorded
-    relative = abs(difference) / recorded if recorded else (0.0 if not computed else 1.0)
-    return dg.AssetCheckResult(
-        check_name="cost_matches_recorded",
-        passed=relative <= tolerance,
-        severity=dg.AssetCheckSeverity.WARN,
-        metadata={
-            "computed_cost_usd": round(computed, 6),
-            "openclaw_recorded_cost_usd": round(recorded, 6),
-            "difference_usd": round(difference, 6),
-            "relative_difference": round(relative, 4),
-            "note": "OpenClaw prices calls with its own configured per-1M prices; the pipeline uses its "
-            "pricing table, so a difference means the two price lists disagree.",
-        },
-    )

@@ -6,7 +6,8 @@ from typing import Any
 import dagster as dg
 import pandas as pd
 
-from mission_pipeline.defs.usage import checks
+from mission_pipeline.defs.resources import OpenClawResource
+from mission_pipeline.defs.usage import checks, cost_check
 from mission_pipeline.defs.usage.ledger import openclaw_usage_events
 from mission_pipeline.defs.usage.partitions import daily_usage_asset
 from mission_pipeline.defs.usage.summary import usage_metadata
@@ -77,12 +78,15 @@ def priced_usage_by_model(
     },
     check_specs=[
         dg.AssetCheckSpec("all_models_priced", asset="agent_usage_by_model"),
-        dg.AssetCheckSpec("cost_matches_recorded", asset="agent_usage_by_model"),
+        cost_check.SPEC,
     ],
 )
-def agent_usage_by_model(context: dg.AssetExecutionContext, warehouse: PostgresWarehouse) -> Iterator[Any]:
+def agent_usage_by_model(
+    context: dg.AssetExecutionContext, warehouse: PostgresWarehouse, openclaw: OpenClawResource
+) -> Iterator[Any]:
     """Daily tokens and cost per agent and model, summed in Postgres from the ledger."""
-    priced, prices = priced_usage_by_model(warehouse, context.partition_time_window)
+    window = context.partition_time_window
+    priced, prices = priced_usage_by_model(warehouse, window)
     unpriced = sorted(set(priced.loc[~priced["priced"], "model"]))
     if unpriced:
         context.log.warning(f"no price for {', '.join(unpriced)}: tokens counted, cost left empty")
@@ -90,7 +94,9 @@ def agent_usage_by_model(context: dg.AssetExecutionContext, warehouse: PostgresW
         priced, metadata={"unpriced_models": ", ".join(unpriced) or "none", "pricing": prices.source}
     )
     yield checks.all_models_priced(priced, prices.source)
-    yield checks.cost_matches_recorded(priced)
+    # OpenClaw's own rates (openclaw.json) tell a price-list difference from a wrong token count.
+    timezone = get_settings().usage_timezone
+    yield cost_check.cost_matches_recorded(warehouse, window, timezone, priced, prices, openclaw.state_dir())
 
 
 def roll_up_by_agent(by_model: pd.DataFrame) -> pd.DataFrame:
