@@ -14,11 +14,11 @@ export UV_LINK_MODE := copy
 export MISSION_PIPELINE_DATA_DIR ?= $(CURDIR)/.data
 export DAGSTER_HOME ?= $(CURDIR)/.dagster
 
-.PHONY: help install run dev test test-fast lint format openclaw-cli browser-deps bench bench-small migrate stop clean
+.PHONY: help install run dev test test-fast test-year-ahead lint format openclaw-cli browser-deps faketime-deps bench bench-small migrate stop clean
 
 help:
 	@echo "make run    install, start the embedded PostgreSQL, migrate, materialize everything once, print the tables"
-	@echo "make test   install (OpenClaw CLI included) and run the whole test suite"
+	@echo "make test   install (OpenClaw CLI included) and run the whole test suite, then again a year ahead"
 	@echo "make dev    the Dagster UI and daemon on http://127.0.0.1:3000 (embedded database unless SUPABASE_DB_URL)"
 	@echo "make lint   ruff and mypy"
 	@echo "make bench  the benchmark at scale (about 16 minutes); writes BENCHMARKS.md"
@@ -61,8 +61,23 @@ browser-deps:
 	elif sudo -n true 2>/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-liberation; \
 	else echo "chromium missing and no root or sudo: the browser test will skip (apt-get install chromium)"; fi
 
-test: install openclaw-cli browser-deps
+# Debian's faketime for the second pass of `make test`: the suite with the clock a year ahead, so no test
+# depends on today's date or on file times it did not set (CI may run long after a test was written).
+faketime-deps:
+	@if command -v faketime >/dev/null 2>&1; then echo "faketime: installed"; \
+	elif ! command -v apt-get >/dev/null 2>&1; then echo "no apt-get: the year-ahead pass will be skipped"; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends faketime; \
+	elif sudo -n true 2>/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends faketime; \
+	else echo "faketime missing and no root or sudo: the year-ahead pass will be skipped (apt-get install faketime)"; fi
+
+test: install openclaw-cli browser-deps faketime-deps
 	$(BIN)/pytest
+	$(MAKE) --no-print-directory test-year-ahead
+
+# The suite a year from now (Chromium keeps its own clock, so the browser test stays out).
+test-year-ahead: install
+	@if command -v faketime >/dev/null 2>&1; then faketime -f +365d $(BIN)/pytest -m "not browser" -p no:cacheprovider; \
+	else echo "faketime not installed: the year-ahead pass is skipped"; fi
 
 test-fast: install
 	$(BIN)/pytest -m "not contract and not browser"

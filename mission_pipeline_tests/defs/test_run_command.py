@@ -144,9 +144,8 @@ def test_the_run_reads_a_copied_state_dir_in_full(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     state = copy_sample("v2026.5.28")
-    now = dt.datetime.now(dt.UTC).timestamp()  # the copy's own time, whatever today is
-    for path in state.rglob("*"):
-        os.utime(path, (now, now), follow_symlinks=False)
+    for path in state.rglob("*"):  # the time of the copy, whatever day the test runs on
+        os.utime(path, None, follow_symlinks=False)
     monkeypatch.setenv("OPENCLAW_STATE_DIR", str(state))
     monkeypatch.setenv("OPENCLAW_CLI", "off")
     monkeypatch.delenv("DAGSTER_HOME", raising=False)
