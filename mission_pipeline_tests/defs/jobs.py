@@ -1,8 +1,11 @@
 """Runs the project's real jobs in process, as the daemon would launch them."""
 
+from typing import Any
+
 import dagster as dg
 
 from mission_pipeline.definitions import defs
+from mission_pipeline.defs.resources import shared_resources
 
 
 def run_job(
@@ -27,3 +30,14 @@ def run_job(
 def check_results(result: dg.ExecuteInProcessResult) -> dict[str, dg.AssetCheckEvaluation]:
     """asset/check name -> evaluation."""
     return {f"{e.asset_key.to_user_string()}/{e.check_name}": e for e in result.get_asset_check_evaluations()}
+
+
+def usage_sensor_tick(instance: dg.DagsterInstance, cursor: str | None) -> Any:
+    """One evaluation of the usage sensor as the daemon runs it: run requests, skip message, cursor."""
+    with dg.build_sensor_context(
+        instance=instance,
+        cursor=cursor,
+        repository_def=defs.get_repository_def(),
+        resources=shared_resources(),
+    ) as context:
+        return defs.get_sensor_def("openclaw_usage_sensor").evaluate_tick(context)

@@ -5,16 +5,14 @@ import json
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import dagster as dg
 import pytest
 
 from mission_pipeline.definitions import defs
-from mission_pipeline.defs.resources import shared_resources
 from mission_pipeline.defs.usage import sensors
 from mission_pipeline.warehouse.database import DatabaseTarget
-from mission_pipeline_tests.defs.jobs import run_job
+from mission_pipeline_tests.defs.jobs import run_job, usage_sensor_tick
 from mission_pipeline_tests.fixtures.postgres import query
 
 UTC = dt.UTC
@@ -62,17 +60,6 @@ def _append_call(state: Path, when: dt.datetime) -> None:
     os.utime(transcript, (when.timestamp(), when.timestamp()))
 
 
-def _tick(instance: dg.DagsterInstance, cursor: str | None) -> Any:
-    """One evaluation as the daemon runs it: run requests, skip message and the new cursor."""
-    with dg.build_sensor_context(
-        instance=instance,
-        cursor=cursor,
-        repository_def=defs.get_repository_def(),
-        resources=shared_resources(),
-    ) as context:
-        return defs.get_sensor_def("openclaw_usage_sensor").evaluate_tick(context)
-
-
 def test_the_sensor_reruns_exactly_the_changed_materialized_day(
     openclaw_state: Callable[[str], Path],
     pipeline_env: DatabaseTarget,
@@ -83,20 +70,20 @@ def test_the_sensor_reruns_exactly_the_changed_materialized_day(
     monkeypatch.setattr(sensors, "now", lambda: dt.datetime(2026, 11, 29, 9, 0, tzinfo=UTC))
     assert run_job("usage_job", instance=instance, partition=DAY).success
 
-    baseline = _tick(instance, None)
+    baseline = usage_sensor_tick(instance, None)
     assert not baseline.run_requests and "baseline" in baseline.skip_message
-    unchanged = _tick(instance, baseline.cursor)
+    unchanged = usage_sensor_tick(instance, baseline.cursor)
     assert not unchanged.run_requests and unchanged.skip_message == "no transcript changes"
 
     # A session that spanned midnight: a late call lands in the file after the day was materialized.
     _append_call(state, dt.datetime(2026, 11, 27, 23, 58, tzinfo=UTC))
-    changed = _tick(instance, unchanged.cursor)
+    changed = usage_sensor_tick(instance, unchanged.cursor)
     assert [r.partition_key for r in changed.run_requests or []] == [DAY]
 
     assert run_job("usage_job", instance=instance, partition=DAY).success
     calls = query(pipeline_env, "select message_count from agent_usage where agent_id = 'max'")
     assert calls == [(12,)]  # 11 calls before, the appended one now counted once
-    settled = _tick(instance, changed.cursor)
+    settled = usage_sensor_tick(instance, changed.cursor)
     assert not settled.run_requests
 
 
@@ -105,9 +92,9 @@ def test_the_sensor_leaves_today_and_unmaterialized_days_alone(
 ) -> None:
     state = openclaw_state("v2026.5.28")
     monkeypatch.setattr(sensors, "now", lambda: dt.datetime(2026, 11, 27, 23, 59, tzinfo=UTC))
-    baseline = _tick(instance, None)
+    baseline = usage_sensor_tick(instance, None)
     _append_call(state, dt.datetime(2026, 11, 27, 23, 58, tzinfo=UTC))
-    result = _tick(instance, baseline.cursor)
+    result = usage_sensor_tick(instance, baseline.cursor)
     assert not result.run_requests
     assert "only today or days never materialized" in result.skip_message
 

@@ -7,29 +7,16 @@ import shutil
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import dagster as dg
 import pytest
 
-from mission_pipeline.definitions import defs
-from mission_pipeline.defs.resources import shared_resources
 from mission_pipeline.defs.usage import sensors
-from mission_pipeline_tests.defs.jobs import run_job
+from mission_pipeline_tests.defs.jobs import run_job, usage_sensor_tick
 
 UTC = dt.UTC
 DAY = "2026-11-27"
 LATER = dt.datetime(2027, 6, 1, 9, 0, tzinfo=UTC)
-
-
-def _tick(instance: dg.DagsterInstance, cursor: str | None) -> Any:
-    with dg.build_sensor_context(
-        instance=instance,
-        cursor=cursor,
-        repository_def=defs.get_repository_def(),
-        resources=shared_resources(),
-    ) as context:
-        return defs.get_sensor_def("openclaw_usage_sensor").evaluate_tick(context)
 
 
 @pytest.fixture
@@ -51,12 +38,12 @@ def test_a_moment_of_lock_asks_for_nothing(
     materialized: Callable[[str], Path], instance: dg.DagsterInstance
 ) -> None:
     state = materialized("v2026.9.6")
-    baseline = _tick(instance, None)
+    baseline = usage_sensor_tick(instance, None)
     db = state / "agents" / "max" / "agent" / "openclaw-agent.sqlite"
     writer = sqlite3.connect(db, isolation_level=None)
     try:
         writer.execute("BEGIN EXCLUSIVE")  # the Gateway writing: readers wait, then give up
-        locked = _tick(instance, baseline.cursor)
+        locked = usage_sensor_tick(instance, baseline.cursor)
     finally:
         writer.execute("ROLLBACK")
         writer.close()
@@ -65,7 +52,7 @@ def test_a_moment_of_lock_asks_for_nothing(
     assert "kept its previous state, no day requested" in locked.skip_message
     path = "agents/max/agent/openclaw-agent.sqlite"
     assert json.loads(locked.cursor)["sources"][path] == json.loads(baseline.cursor)["sources"][path]
-    unlocked = _tick(instance, locked.cursor)
+    unlocked = usage_sensor_tick(instance, locked.cursor)
     assert not unlocked.run_requests and unlocked.skip_message == "no transcript changes"
 
 
@@ -74,18 +61,18 @@ def test_a_directory_that_goes_away_and_comes_back_asks_for_nothing(
     version: str, materialized: Callable[[str], Path], instance: dg.DagsterInstance
 ) -> None:
     state = materialized(version)
-    baseline = _tick(instance, None)
+    baseline = usage_sensor_tick(instance, None)
     away = state.with_name("unmounted")
     state.rename(away)
-    gone = _tick(instance, baseline.cursor)
+    gone = usage_sensor_tick(instance, baseline.cursor)
     assert not gone.run_requests and gone.cursor in (None, baseline.cursor)  # the cursor stays
     assert f"{state} (from OPENCLAW_STATE_DIR): no such directory" in gone.skip_message
     state.mkdir()  # the empty mount point, before the volume arrives
-    empty = _tick(instance, baseline.cursor)
+    empty = usage_sensor_tick(instance, baseline.cursor)
     assert not empty.run_requests and "not an OpenClaw state directory" in empty.skip_message
     state.rmdir()
     away.rename(state)
-    back = _tick(instance, baseline.cursor)
+    back = usage_sensor_tick(instance, baseline.cursor)
     assert not back.run_requests and back.skip_message == "no transcript changes"
 
 
@@ -93,7 +80,7 @@ def test_a_new_transcript_asks_for_the_days_of_its_calls_not_of_its_file_time(
     materialized: Callable[[str], Path], instance: dg.DagsterInstance
 ) -> None:
     state = materialized("v2026.5.28")
-    baseline = _tick(instance, None)
+    baseline = usage_sensor_tick(instance, None)
     sessions = state / "agents" / "max" / "sessions"
     original = next(p for p in sorted(sessions.glob("*.jsonl")) if ".trajectory" not in p.name)
     restored = sessions / "0f0f0f0f-1111-4222-8333-444444444444.jsonl"
@@ -104,7 +91,7 @@ def test_a_new_transcript_asks_for_the_days_of_its_calls_not_of_its_file_time(
             line["message"]["responseId"] += "-restored"
     restored.write_text("".join(json.dumps(line) + "\n" for line in lines))
     os.utime(restored, (LATER.timestamp(), LATER.timestamp()))
-    result = _tick(instance, baseline.cursor)
+    result = usage_sensor_tick(instance, baseline.cursor)
     assert [r.partition_key for r in result.run_requests or []] == [DAY]
 
 
@@ -112,12 +99,12 @@ def test_a_touched_file_asks_for_no_more_than_its_last_call_day(
     materialized: Callable[[str], Path], instance: dg.DagsterInstance
 ) -> None:
     state = materialized("v2026.5.28")
-    baseline = _tick(instance, None)
+    baseline = usage_sensor_tick(instance, None)
     copy = state.with_name("copied")
     shutil.copytree(state, copy)  # every file rewritten now, same calls
     shutil.rmtree(state)
     copy.rename(state)
     for path in state.rglob("*.jsonl"):
         os.utime(path, (LATER.timestamp(), LATER.timestamp()))
-    result = _tick(instance, baseline.cursor)
+    result = usage_sensor_tick(instance, baseline.cursor)
     assert [r.partition_key for r in result.run_requests or []] in ([], [DAY])
