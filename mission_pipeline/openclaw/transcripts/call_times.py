@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from mission_pipeline.openclaw.transcripts.jsonl import ArchiveError, Line, iter_file_lines, open_transcript
+from mission_pipeline.openclaw.transcripts.jsonl import Line, iter_file_lines, open_transcript
 from mission_pipeline.openclaw.usage_call import line_time
 from mission_pipeline.openclaw.values import epoch_ms_to_utc
 
@@ -64,28 +64,31 @@ def head_earliest(lines: Iterable[Line], limit: int = HEAD_LINES) -> datetime | 
 
 def file_call_bounds(path: Path, *, compressed: bool) -> CallBounds:
     """Earliest and newest line time of a transcript file (OSError and ArchiveError propagate)."""
-    if compressed:  # no way to the end of a zstd stream but through it; archives are written once
-        moments = [
-            m for _, data in iter_file_lines(path, compressed=True) if data and (m := line_moment(data))
-        ]
+    if compressed:  # one pass: the end of a zstd stream is only reached through all of it
+        moments = _all_moments(path)
         return CallBounds(min(moments, default=None), max(moments, default=None))
-    lines = iter_file_lines(path, compressed=False)
-    try:
-        earliest = head_earliest(lines)
-    finally:
-        lines.close()
-    return CallBounds(earliest, _tail_latest(path))
+    return CallBounds(file_earliest(path, compressed=False), file_latest(path, compressed=False))
 
 
 def file_earliest(path: Path, *, compressed: bool) -> datetime | None:
-    """The earliest call time of a transcript file from its first lines only."""
+    """The earliest call time of a transcript file, from its first lines only."""
     lines = iter_file_lines(path, compressed=compressed)
     try:
         return head_earliest(lines)
-    except ArchiveError:
-        return None
     finally:
         lines.close()
+
+
+def file_latest(path: Path, *, compressed: bool) -> datetime | None:
+    """The newest call time of a transcript file: its tail, or all of a compressed archive."""
+    if compressed:  # archives are written once, so this is read when one appears, not on every tick
+        return max(_all_moments(path), default=None)
+    return _tail_latest(path)
+
+
+def _all_moments(path: Path) -> list[datetime]:
+    every = (line_moment(data) for _, data in iter_file_lines(path, compressed=True) if data)
+    return [moment for moment in every if moment is not None]
 
 
 def _tail_latest(path: Path) -> datetime | None:

@@ -14,7 +14,13 @@ from datetime import datetime
 from pathlib import Path
 
 from mission_pipeline.openclaw.transcripts import sqlite as db
-from mission_pipeline.openclaw.transcripts.call_times import CallBounds, file_call_bounds, head_earliest
+from mission_pipeline.openclaw.transcripts.call_times import (
+    CallBounds,
+    file_call_bounds,
+    file_earliest,
+    file_latest,
+    head_earliest,
+)
 from mission_pipeline.openclaw.transcripts.files import sessions_dir
 from mission_pipeline.openclaw.transcripts.jsonl import (
     ArchiveError,
@@ -49,8 +55,7 @@ def appended_bounds(state_dir: Path, source: TranscriptSource, since: datetime) 
         archived = _archive_heads(state_dir, source, since=since)
         return CallBounds(_earliest(since, *archived), source.latest_at)
     path = state_dir / source.path
-    latest = file_call_bounds(path, compressed=path.name.endswith(".zst")).latest
-    return CallBounds(since, latest)
+    return CallBounds(since, file_latest(path, compressed=path.name.endswith(".zst")))
 
 
 def newest_call(state_dir: Path, source: TranscriptSource) -> datetime | None:
@@ -65,7 +70,7 @@ def newest_call(state_dir: Path, source: TranscriptSource) -> datetime | None:
     if path.name.endswith(".zst"):
         return None
     try:
-        return file_call_bounds(path, compressed=False).latest
+        return file_latest(path, compressed=False)
     except OSError:
         return None
 
@@ -83,7 +88,7 @@ def earliest_call(state_dir: Path, sources: Iterable[TranscriptSource]) -> Earli
     result = EarliestCall()
     for source in sources:
         try:
-            earliest = source_bounds(state_dir, source).earliest
+            earliest = _source_earliest(state_dir, source)
         except (OSError, ArchiveError, sqlite3.Error):
             earliest = None
         if earliest is None:
@@ -96,6 +101,14 @@ def earliest_call(state_dir: Path, sources: Iterable[TranscriptSource]) -> Earli
 
 def _earliest(*moments: datetime | None) -> datetime | None:
     return min((m for m in moments if m is not None), default=None)
+
+
+def _source_earliest(state_dir: Path, source: TranscriptSource) -> datetime | None:
+    """Like `source_bounds(...).earliest`, reading only the first lines of a file (archives too)."""
+    if source.kind == "sqlite":
+        return source_bounds(state_dir, source).earliest
+    path = state_dir / source.path
+    return file_earliest(path, compressed=path.name.endswith(".zst"))
 
 
 def _archive_heads(
