@@ -48,7 +48,9 @@ class UsageEvent(NamedTuple):
     output_tokens: int
     cache_read_tokens: int
     cache_write_tokens: int
+    cache_write_1h_tokens: int
     recorded_cost_usd: float | None
+    recorded_cost_origin: str | None
     response_id: str | None
     stop_reason: str | None
     source: str

@@ -15,6 +15,8 @@ MAX_TOKENS = 1_000_000_000
 MAX_COST_USD = 1_000_000.0
 # Ids, providers, models and stop reasons are short; event_id is a btree key (at most ~2.7 kB a row).
 MAX_TEXT = 256
+# usage.cost.totalOrigin of a call whose total the provider itself reported (OpenRouter): what was paid.
+PROVIDER_BILLED = "provider-billed"
 
 
 class BadLine(Exception):
@@ -32,7 +34,9 @@ class ParsedCall(NamedTuple):
     output_tokens: int
     cache_read_tokens: int
     cache_write_tokens: int
+    cache_write_1h_tokens: int  # the part of cache_write_tokens written with 1-hour retention
     recorded_cost_usd: float | None
+    recorded_cost_origin: str | None  # "provider-billed" when that cost is what the provider charged
     response_id: str | None
     stop_reason: str | None
 
@@ -43,11 +47,17 @@ def make_call(
     provider: str | None,
     model: str | None,
     counts: tuple[int, int, int, int],
+    cache_write_1h: int,
     cost: float | None,
+    cost_origin: object,
     response_id: str | None,
     stop_reason: str | None,
 ) -> ParsedCall:
-    """The call, dated by the line's `timestamp`, else `message.timestamp`; BadLine when neither is usable."""
+    """The call, dated by the line's `timestamp`, else `message.timestamp`; BadLine when neither is usable.
+
+    `counts` are input, output, cache read and cache write tokens. `cache_write_1h` is kept within the
+    cache writes, as OpenClaw's cost engine bounds it; `cost_origin` only says "provider-billed" or nothing.
+    """
     message_time = epoch_ms_to_utc(message_timestamp, plausible=True)
     occurred_at = line_time(line_timestamp) or message_time
     if occurred_at is None:
@@ -57,7 +67,11 @@ def make_call(
     # at all never get here (no usable timestamp), so they are never merged into one.
     stamp = message_timestamp if message_time is not None else round(occurred_at.timestamp() * 1000)
     event_id = response_id or fallback_id(stamp, provider, model, counts)
-    return ParsedCall(event_id, occurred_at, provider, model, *counts, cost, response_id, stop_reason)
+    one_hour = min(cache_write_1h, counts[3])
+    origin = PROVIDER_BILLED if cost_origin == PROVIDER_BILLED and cost is not None else None
+    return ParsedCall(
+        event_id, occurred_at, provider, model, *counts, one_hour, cost, origin, response_id, stop_reason
+    )
 
 
 def fallback_id(

@@ -45,6 +45,7 @@ _NUL_ESCAPE = b"\\u0000"
 
 class _Cost(msgspec.Struct):
     total: _Money | None = None
+    totalOrigin: str | None = None
 
 
 class _Usage(msgspec.Struct):
@@ -52,6 +53,7 @@ class _Usage(msgspec.Struct):
     output: _Count = 0
     cacheRead: _Count = 0
     cacheWrite: _Count = 0
+    cacheWrite1h: _Count = 0
     cost: _Cost | None = None
 
 
@@ -106,7 +108,9 @@ def parse_usage_line(raw: bytes) -> ParsedCall | None:
         message.provider,
         message.model,
         counts,
+        usage.cacheWrite1h,
         usage.cost.total if usage.cost else None,
+        usage.cost.totalOrigin if usage.cost else None,
         message.responseId,
         message.stopReason,
     )

@@ -7,7 +7,7 @@ does not take, so a line's verdict and the reason a bad one is reported always c
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
@@ -32,6 +32,8 @@ class _Lenient(BaseModel):
 
 class _Cost(_Lenient):
     total: Money | None = None
+    # Only "provider-billed" means anything; any other value is ignored, never a reason to lose a call.
+    totalOrigin: Any = None
 
 
 class _Usage(_Lenient):
@@ -39,6 +41,7 @@ class _Usage(_Lenient):
     output: Count = 0
     cacheRead: Count = 0
     cacheWrite: Count = 0
+    cacheWrite1h: Count = 0
     cost: _Cost | None = None
 
 
@@ -89,7 +92,9 @@ def parse_strict(raw: bytes) -> ParsedCall | None:
         parsed.provider,
         parsed.model,
         counts,
+        usage.cacheWrite1h,
         cost,
+        usage.cost.totalOrigin if usage.cost else None,
         parsed.responseId,
         parsed.stopReason,
     )

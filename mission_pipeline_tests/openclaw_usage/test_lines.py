@@ -120,9 +120,49 @@ def test_extra_fields_are_ignored_wrong_types_are_not() -> None:
         {"model": 5},
         {"usage": {**message["usage"], "cacheWrite": True}},
         {"usage": {**message["usage"], "cost": {"total": "0.1"}}},
+        {"usage": {**message["usage"], "cacheWrite1h": -1}},
     ):
         with pytest.raises(BadLine):
             parse_usage_line(json.dumps({**line, "message": {**message, **broken}}).encode())
+
+
+def test_one_hour_cache_writes_and_a_provider_billed_total_are_kept() -> None:
+    from mission_pipeline.openclaw.usage_parse_strict import parse_strict
+
+    line = assistant_line()
+    message = dict(line["message"])
+    usage = {**message["usage"], "cacheWrite": 900, "cacheWrite1h": 600}
+    usage["cost"] = {**usage.get("cost", {}), "total": 0.25, "totalOrigin": "provider-billed"}
+    raw = json.dumps({**line, "message": {**message, "usage": usage}}).encode()
+    for parse in (parse_usage_line, parse_strict):  # the fast path and the thorough one agree
+        call = parse(raw)
+        assert call is not None
+        assert (call.cache_write_tokens, call.cache_write_1h_tokens) == (900, 600)
+        assert (call.recorded_cost_usd, call.recorded_cost_origin) == (0.25, "provider-billed")
+
+
+@pytest.mark.parametrize(
+    ("one_hour", "origin", "expected"),
+    [
+        (
+            5_000,
+            "provider-billed",
+            (900, "provider-billed"),
+        ),  # kept within the cache writes, as OpenClaw does
+        (0, "estimated", (0, None)),  # an origin other than provider-billed means nothing
+        (10, 7, (10, None)),  # an odd origin never loses the call
+    ],
+)
+def test_the_one_hour_part_is_bounded_and_only_provider_billed_counts(
+    one_hour: int, origin: object, expected: tuple[int, str | None]
+) -> None:
+    line = assistant_line()
+    message = dict(line["message"])
+    usage = {**message["usage"], "cacheWrite": 900, "cacheWrite1h": one_hour}
+    usage["cost"] = {"total": 0.25, "totalOrigin": origin}
+    call = parse_usage_line(json.dumps({**line, "message": {**message, "usage": usage}}).encode())
+    assert call is not None
+    assert (call.cache_write_1h_tokens, call.recorded_cost_origin) == expected
 
 
 @pytest.mark.parametrize(
