@@ -1,39 +1,69 @@
-"""The pricing table: per-model USD prices per 1M tokens, each valid from a date on."""
+"""The pricing table: a TOML file of per-model USD prices per 1M tokens, each valid from a date on."""
 
 from __future__ import annotations
 
 import bisect
 import datetime as dt
-import re
 import tomllib
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-# Anthropic's multipliers on the input price: 5-minute cache writes and cache reads.
-CACHE_WRITE_MULTIPLIER = 1.25
-CACHE_READ_MULTIPLIER = 0.1
+from mission_pipeline.pricing.model_ids import canonical_model_id
+from mission_pipeline.pricing.rates import ModelPrice, Rates, Tier
 
-_DATE_SUFFIX = re.compile(r"-(\d{8}|latest)$")
-_VERSION_FIRST = re.compile(r"^claude-(\d+(?:-\d+)?)-(opus|sonnet|haiku)$")
+__all__ = ["SHIPPED_TABLES", "ModelPrice", "PriceTable", "PricingError", "canonical_model_id"]
+
+# Tables shipped in the package; PRICING_FILE may name one of them instead of a path.
+SHIPPED_TABLES = {
+    "prices.toml": "The Mission Control setup document's prices (the default).",
+    "anthropic-list-prices.toml": "Anthropic's published list prices.",
+}
+DEFAULT_TABLE = "prices.toml"
+
+_Price = Field(ge=0, allow_inf_nan=False)
 
 
 class PricingError(ValueError):
     """The pricing file is missing or invalid."""
 
 
-class _Entry(BaseModel):
+class _Rates(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    input: float = _Price
+    output: float = _Price
+    cache_write: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    cache_write_1h: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    cache_read: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+
+    def rates(self) -> Rates:
+        return Rates.from_input(
+            self.input,
+            self.output,
+            cache_read=self.cache_read,
+            cache_write=self.cache_write,
+            cache_write_1h=self.cache_write_1h,
+        )
+
+
+class _TierEntry(_Rates):
+    above: int = Field(gt=0)
+
+
+class _Entry(_Rates):
     id: str
     name: str | None = None
     effective_from: dt.date
-    input: float = Field(ge=0)
-    output: float = Field(ge=0)
-    cache_write: float | None = Field(default=None, ge=0)
-    cache_read: float | None = Field(default=None, ge=0)
+    tier: list[_TierEntry] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _distinct_tiers(self) -> _Entry:
+        thresholds = [t.above for t in self.tier]
+        if len(set(thresholds)) != len(thresholds):
+            raise ValueError(f"{self.id} has two tiers above the same prompt size")
+        return self
 
 
 class _File(BaseModel):
@@ -52,44 +82,24 @@ class _File(BaseModel):
         return self
 
 
-@dataclass(frozen=True)
-class ModelPrice:
-    """USD per 1M tokens of one model from `effective_from` on."""
-
-    model: str
-    effective_from: dt.date
-    input: float
-    output: float
-    cache_write: float
-    cache_read: float
-
-
-def canonical_model_id(model: str) -> str:
-    """One spelling per model: no provider prefix, no date suffix, family before version."""
-    name = model.strip().lower().rsplit("/", 1)[-1].replace(".", "-").replace("_", "-")
-    name = _DATE_SUFFIX.sub("", name)
-    version_first = _VERSION_FIRST.match(name)
-    if version_first:
-        name = f"claude-{version_first.group(2)}-{version_first.group(1)}"
-    return name
-
-
 class PriceTable:
     """Prices by canonical model id, each a list ordered by effective date."""
 
     def __init__(self, prices: list[ModelPrice], source: str) -> None:
         self.source = source
         self._by_model: dict[str, list[ModelPrice]] = {}
-        for price in sorted(prices, key=lambda p: p.effective_from):
+        for price in sorted(prices, key=lambda p: p.effective_from or dt.date.min):
             self._by_model.setdefault(canonical_model_id(price.model), []).append(price)
 
     @classmethod
     def load(cls, path: Path | None = None) -> PriceTable:
-        """The table from `path`, or the one shipped with the package."""
-        if path is None:
-            text = (resources.files("mission_pipeline.pricing") / "prices.toml").read_text(encoding="utf-8")
-            source = "mission_pipeline/pricing/prices.toml"
+        """The table from `path` (a file, or the name of a shipped table), or the default one."""
+        name = DEFAULT_TABLE if path is None else str(path)
+        if name in SHIPPED_TABLES and (path is None or not path.exists()):
+            text = (resources.files("mission_pipeline.pricing") / name).read_text(encoding="utf-8")
+            source = name
         else:
+            assert path is not None
             try:
                 text = path.read_text(encoding="utf-8")
             except OSError as exc:
@@ -102,14 +112,14 @@ class PriceTable:
         except ValidationError as exc:
             reasons = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
             raise PricingError(f"{source}: {reasons}") from None
-        return cls([_price(e) for e in parsed.model], source)
+        return cls([_price(e, source) for e in parsed.model], source)
 
     def price_for(self, model: str | None, day: dt.date) -> ModelPrice | None:
         """The price in force for `model` on `day`, or None (no made-up cost for unknown models)."""
         if not model:
             return None
         prices = self._by_model.get(canonical_model_id(model), [])
-        index = bisect.bisect_right([p.effective_from for p in prices], day)
+        index = bisect.bisect_right([p.effective_from or dt.date.min for p in prices], day)
         return prices[index - 1] if index else None
 
     def in_force(self, day: dt.date) -> list[ModelPrice]:
@@ -118,14 +128,7 @@ class PriceTable:
         return [p for p in found if p is not None]
 
 
-def _price(entry: _Entry) -> ModelPrice:
-    return ModelPrice(
-        model=entry.id,
-        effective_from=entry.effective_from,
-        input=entry.input,
-        output=entry.output,
-        cache_write=entry.cache_write
-        if entry.cache_write is not None
-        else entry.input * CACHE_WRITE_MULTIPLIER,
-        cache_read=entry.cache_read if entry.cache_read is not None else entry.input * CACHE_READ_MULTIPLIER,
-    )
+def _price(entry: _Entry, source: str) -> ModelPrice:
+    tiers = [Tier(above=None, rates=entry.rates())]
+    tiers += [Tier(above=t.above, rates=t.rates()) for t in sorted(entry.tier, key=lambda t: t.above)]
+    return ModelPrice(model=entry.id, effective_from=entry.effective_from, tiers=tuple(tiers), source=source)
