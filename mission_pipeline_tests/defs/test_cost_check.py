@@ -97,7 +97,7 @@ def test_prices_equal_to_openclaws_agree(
     check = cost_check(instance)
     assert check.passed
     assert text(check, "verdict").startswith("Costs agree")
-    assert text(check, "dashboard_prices") == str(prices)
+    assert text(check, "dashboard_prices") == f"{prices}, then genai-prices 0.2.5"
     for model in (OPUS, SONNET, HAIKU):
         assert "| costs agree |" in table_row(check, model)
 

@@ -8,7 +8,9 @@ import pytest
 from mission_pipeline.defs.usage import cost_report
 from mission_pipeline.defs.usage.cost_compare import ModelDay, Status, compare
 from mission_pipeline.openclaw.model_rates import ConfiguredRates, parse_model_rates
-from mission_pipeline.pricing.table import ModelPrice, PriceTable
+from mission_pipeline.pricing.catalog import Pricing
+from mission_pipeline.pricing.rates import ModelPrice, Rates, Tier
+from mission_pipeline.pricing.table import PriceTable
 
 DAY = dt.date(2026, 11, 27)
 M = 1_000_000
@@ -29,14 +31,18 @@ RATES = parse_model_rates(
         }
     }
 )  # fmt: skip
-PRICES = PriceTable(
-    [
-        ModelPrice("tiered", DAY, input=3, output=15, cache_write=0, cache_read=0),
-        ModelPrice("same", DAY, input=1, output=2, cache_write=0, cache_read=0),
-        ModelPrice("unconfigured", DAY, input=1, output=2, cache_write=0, cache_read=0),
-        ModelPrice("catalog", DAY, input=1, output=2, cache_write=0, cache_read=0),
-    ],
-    "test-prices.toml",
+
+
+def flat(model: str, input_rate: float, output_rate: float) -> ModelPrice:
+    rates = Rates(input_rate, output_rate, cache_read=0, cache_write=0, cache_write_1h=0)
+    return ModelPrice(model, DAY, (Tier(above=None, rates=rates),), "test-prices.toml")
+
+
+PRICES = Pricing(
+    PriceTable(
+        [flat("tiered", 3, 15), flat("same", 1, 2), flat("unconfigured", 1, 2), flat("catalog", 1, 2)],
+        "test-prices.toml",
+    )
 )
 
 
@@ -45,7 +51,8 @@ def band(
 ) -> dict[str, object]:
     return {
         "date": DAY, "model": f"p/{model}", "provider": "p", "model_id": model, "band": band,
-        "recorded": recorded, "input": input_tokens, "output": 0.0, "cache_read": 0.0, "cache_write": 0.0,
+        "recorded": recorded, "billed": False, "input": input_tokens, "output": 0.0, "cache_read": 0.0,
+        "cache_write": 0.0, "cache_write_1h": 0.0,
         "recorded_cost": cost if recorded else 0.0, "calls": calls,
     }  # fmt: skip
 

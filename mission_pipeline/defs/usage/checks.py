@@ -10,6 +10,8 @@ import dagster as dg
 import pandas as pd
 
 from mission_pipeline.openclaw.problems import ProblemLog
+from mission_pipeline.pricing.catalog import Pricing
+from mission_pipeline.pricing.fallback import fallback_source
 from mission_pipeline.warehouse.resource import PostgresWarehouse
 
 _LEDGER_WINDOW = "from openclaw_usage_events where occurred_at >= %s and occurred_at < %s"
@@ -74,17 +76,30 @@ def usage_tokens_non_negative(usage: pd.DataFrame) -> dg.AssetCheckResult:
     )
 
 
-def all_models_priced(by_model: pd.DataFrame, pricing_source: str) -> dg.AssetCheckResult:
-    """Warns about models the pricing table has no price for (their tokens count, their cost is null)."""
-    unpriced = by_model[~by_model["priced"]] if len(by_model) else by_model
-    models = sorted(set(unpriced["model"])) if len(unpriced) else []
+def all_models_priced(by_model: pd.DataFrame, pricing: Pricing) -> dg.AssetCheckResult:
+    """Warns about models no price table knows (their tokens count, their cost is null); names the
+    models the pricing table does not list but the fallback table priced, which is not a fault."""
+    empty = by_model.empty
+    unpriced = by_model if empty else by_model[~by_model["priced"].astype(bool)]
+    models = [] if empty else sorted(set(unpriced["model"]))
+    fallback = by_model if empty else by_model[by_model["price_source"].notna()]
+    fallback = fallback if empty else fallback[fallback["price_source"] != pricing.table.source]
+    by_fallback = [] if empty else sorted(set(fallback["model"]))
     return dg.AssetCheckResult(
         check_name="all_models_priced",
         passed=not models,
         severity=dg.AssetCheckSeverity.WARN,
+        description=(
+            f"{len(models)} model(s) unpriced; {len(by_fallback)} priced by the fallback table"
+            if models or by_fallback
+            else f"every model priced by {pricing.table.source}"
+        ),
         metadata={
             "unpriced_models": ", ".join(models) or "none",
-            "unpriced_calls": int(unpriced["message_count"].sum()) if len(unpriced) else 0,
-            "pricing_table": pricing_source,
+            "unpriced_calls": 0 if empty else int(unpriced["message_count"].sum()),
+            "priced_by_fallback": ", ".join(by_fallback) or "none",
+            "fallback_calls": 0 if empty else int(fallback["message_count"].sum()),
+            "pricing_table": pricing.table.source,
+            "fallback_table": fallback_source() if pricing.fallback is not None else "none",
         },
     )

@@ -18,7 +18,7 @@ from mission_pipeline.defs.usage.cost_compare import Status, compare, ledger_ban
 from mission_pipeline.openclaw.config import config_path, load_config
 from mission_pipeline.openclaw.model_rates import ConfiguredRates
 from mission_pipeline.openclaw.problems import ProblemLog
-from mission_pipeline.pricing.table import PriceTable
+from mission_pipeline.pricing.catalog import Pricing
 from mission_pipeline.warehouse.resource import PostgresWarehouse
 
 CHECK_NAME = "cost_matches_recorded"
@@ -54,24 +54,24 @@ def cost_matches_recorded(
     window: dg.TimeWindow,
     timezone: str,
     by_model: pd.DataFrame,
-    prices: PriceTable,
+    pricing: Pricing,
     state_dir: Path,
 ) -> dg.AssetCheckResult:
     """Per model and day: reproduced with OpenClaw's rates? price lists differ? See the module doc."""
     rates, problem = openclaw_rates(state_dir)
     edges = rates.tier_boundaries() if rates is not None else []
     bands = ledger_bands(warehouse, window, timezone, edges)
-    days = compare(bands, by_model, prices, rates, edges, AGREE_TOLERANCE)
+    days = compare(bands, by_model, pricing, rates, edges, AGREE_TOLERANCE)
     unexplained = [d for d in days if d.status is Status.UNEXPLAINED]
     dashboard = sum(d.dashboard for d in days if d.dashboard is not None)
     recorded = sum(d.recorded for d in days)
     metadata: dict[str, dg.RawMetadataValue] = {
-        "verdict": cost_report.verdict(days, pricing_source=prices.source, openclaw_problem=problem),
+        "verdict": cost_report.verdict(days, pricing_source=pricing.table.source, openclaw_problem=problem),
         "models": dg.MetadataValue.md(
             cost_report.models_table(days, openclaw_unreadable=problem is not None)
         ),
         "unexplained": ", ".join(f"{d.model} on {d.day}" for d in unexplained) or "none",
-        "dashboard_prices": prices.source,
+        "dashboard_prices": pricing.source,
         "openclaw_rates": problem or str(config_path(state_dir)),
         "dashboard_cost_usd": round(dashboard, 6),
         "openclaw_recorded_cost_usd": round(recorded, 6),

@@ -15,7 +15,9 @@ import dagster as dg
 import pandas as pd
 
 from mission_pipeline.openclaw.model_rates import ConfiguredRates, CostRates, ModelCost
-from mission_pipeline.pricing.table import ModelPrice, PriceTable
+from mission_pipeline.pricing.catalog import Pricing
+from mission_pipeline.pricing.costs import optional_text
+from mission_pipeline.pricing.rates import ModelPrice
 from mission_pipeline.warehouse.resource import PostgresWarehouse
 
 # Per day, model and prompt-size band: tiered rates depend on each call's prompt, so calls are grouped
@@ -27,12 +29,14 @@ select (occurred_at at time zone %(tz)s)::date as date,
        width_bucket((input_tokens + cache_read_tokens + cache_write_tokens)::float8, %(edges)s::float8[])
          as band,
        recorded_cost_usd is not null as recorded,
+       coalesce(recorded_cost_origin = 'provider-billed', false) as billed,
        sum(input_tokens)::float8 as input, sum(output_tokens)::float8 as output,
        sum(cache_read_tokens)::float8 as cache_read, sum(cache_write_tokens)::float8 as cache_write,
+       sum(cache_write_1h_tokens)::float8 as cache_write_1h,
        coalesce(sum(recorded_cost_usd), 0)::float8 as recorded_cost, count(*) as calls
 from openclaw_usage_events
 where occurred_at >= %(start)s and occurred_at < %(end)s
-group by 1, 2, 3, 4, 5, 6
+group by 1, 2, 3, 4, 5, 6, 7
 """
 # OpenClaw's cost is plain float arithmetic on the same counts: what it recorded comes back to within
 # rounding. Far tighter than the 1 % by which the two price lists are said to agree.
@@ -65,7 +69,7 @@ class ModelDay:
     day: dt.date
     calls: int
     unrecorded_calls: int  # calls whose transcript line carried no cost
-    dashboard: float | None  # prices.toml's cost, as written to agent_usage_by_model (None: unpriced)
+    dashboard: float | None  # the dashboard's cost, as written to agent_usage_by_model (None: unpriced)
     recorded: float  # OpenClaw's usage.cost.total, summed
     reproduced: float | None  # OpenClaw's rates on the calls it recorded a cost for (None: no rates)
     reproduced_all: float | None  # the same rates on every call
@@ -80,13 +84,15 @@ def close(a: float, b: float, relative: float) -> bool:
 
 
 def cost_of(tokens: pd.Series, rates: CostRates) -> float:
-    """OpenClaw's formula; every cache write at the 5-minute rate (the ledger keeps no 1-hour split)."""
+    """OpenClaw's formula: 5-minute cache writes at the cache-write rate, 1-hour ones at 2 x input."""
+    five_minute = tokens["cache_write"] - tokens["cache_write_1h"]
     return (
         float(
             tokens["input"] * rates.input
             + tokens["output"] * rates.output
             + tokens["cache_read"] * rates.cache_read
-            + tokens["cache_write"] * rates.cache_write
+            + five_minute * rates.cache_write
+            + tokens["cache_write_1h"] * rates.input * 2
         )
         / 1_000_000
     )
@@ -107,7 +113,7 @@ def ledger_bands(
 def compare(
     bands: pd.DataFrame,
     by_model: pd.DataFrame,
-    prices: PriceTable,
+    pricing: Pricing,
     rates: ConfiguredRates | None,
     edges: list[float],
     tolerance: float,
@@ -121,8 +127,11 @@ def compare(
         configured = rates.for_model(provider, model_id) if rates is not None else None
         reproduced = reproduced_all = None
         if configured is not None:
+            # A provider-billed total is what was charged: OpenClaw's rates do not decide it.
             costs = [
-                cost_of(row, configured.rates_for_prompt(_band_floor(int(row["band"]), edges)))
+                row["recorded_cost"]
+                if row["billed"]
+                else cost_of(row, configured.rates_for_prompt(_band_floor(int(row["band"]), edges)))
                 for _, row in group.iterrows()
             ]
             reproduced = sum(c for c, r in zip(costs, group["recorded"], strict=True) if r)
@@ -136,7 +145,7 @@ def compare(
             recorded=float(group["recorded_cost"].sum()),
             reproduced=reproduced,
             reproduced_all=reproduced_all,
-            price=prices.price_for(str(model), day),
+            price=pricing.price_for(optional_text(provider), optional_text(model_id), day),
             rates=configured,
             status=Status.UNKNOWN,  # until classified below, from the numbers just measured
         )

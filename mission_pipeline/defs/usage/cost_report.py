@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 
 from mission_pipeline.defs.usage.cost_compare import ModelDay, Status
 from mission_pipeline.openclaw.model_rates import CostRates, ModelCost
-from mission_pipeline.pricing.table import ModelPrice
+from mission_pipeline.pricing.rates import ModelPrice, Rates
 
 # Worst first: a model's row shows the worst answer of any of its days.
 _SEVERITY = [
@@ -23,7 +23,7 @@ def _number(value: float) -> str:
     return f"{value:.4f}".rstrip("0").rstrip(".")
 
 
-def _rates(r: CostRates | ModelPrice) -> str:
+def _rates(r: CostRates | Rates) -> str:
     return (
         f"${_number(r.input)} in / ${_number(r.output)} out, cache write ${_number(r.cache_write)}, "
         f"cache read ${_number(r.cache_read)}"
@@ -44,10 +44,15 @@ def pipeline_rates(prices: Iterable[ModelPrice | None]) -> str:
     if distinct == [None]:
         return "no price"
     return "; ".join(
-        f"from {p.effective_from}: {_rates(p)}" if len(distinct) > 1 else _rates(p)
+        f"from {p.effective_from}: {_price_rates(p)}" if len(distinct) > 1 else _price_rates(p)
         for p in distinct
         if p is not None
     )
+
+
+def _price_rates(price: ModelPrice) -> str:
+    tiers = "".join(f"; prompts above {t.above:,} tokens: {_rates(t.rates)}" for t in price.tiers[1:])
+    return f"{_rates(price.base)}{tiers} ({price.source})"
 
 
 def _sum(values: Iterable[float | None]) -> float | None:
