@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from mission_pipeline.pricing.table import canonical_model_id
+from mission_pipeline.pricing.model_ids import canonical_model_id
 
 _RATE_KEYS = ("input", "output", "cacheRead", "cacheWrite")
 
