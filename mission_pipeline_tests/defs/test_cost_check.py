@@ -68,7 +68,8 @@ def test_a_fresh_install_passes_and_names_both_price_lists(
         (OPUS, "$15 in / $75 out", "$5 in / $25 out"),
         (HAIKU, "$0.25 in / $1.25 out", "$0.8 in / $4 out"),
     ):
-        assert f"The price lists differ for {model}: prices.toml has {ours}" in verdict
+        assert f"The price lists differ for {model}, by $" in verdict
+        assert f"the dashboard's table has {ours}" in verdict
         assert f"openclaw.json has {theirs}" in verdict
         assert "| price lists differ |" in table_row(check, model)
     assert "The dashboard's costs use prices.toml" in verdict and "PRICING_FILE" in verdict

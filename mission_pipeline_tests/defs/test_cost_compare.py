@@ -108,7 +108,7 @@ def test_every_other_explained_case_and_the_one_that_is_not() -> None:
     assert verdict.startswith("The costs differ, but every difference is explained")
     assert "4 calls of p/same carry no recorded cost" in verdict
     assert "OpenClaw recorded no cost for p/unconfigured: openclaw.json configures no price" in verdict
-    assert "prices.toml has no price for p/untabled" in verdict
+    assert "No price table knows p/untabled (neither prices.toml nor genai-prices)" in verdict
 
 
 def test_a_recorded_cost_without_configured_rates_cannot_be_explained() -> None:
@@ -120,3 +120,13 @@ def test_a_recorded_cost_without_configured_rates_cannot_be_explained() -> None:
     # Without openclaw.json nothing but agreement can be told.
     unread = run([band("same", 1, True, M, 5.0)], [dashboard("same", 1.0)], rates=None)
     assert unread["same"].status is Status.UNKNOWN and unread["same"].reproduced is None
+
+
+def test_one_hour_writes_and_provider_billed_totals_reproduce_as_openclaw_records_them() -> None:
+    one_hour = {**band("same", 1, True, 0.0, 0.0), "cache_write": float(M), "cache_write_1h": float(M)}
+    one_hour["recorded_cost"] = 2.0  # OpenClaw: 1-hour writes at 2 x the $1 input rate
+    billed = {**band("same", 1, True, float(M), 0.0), "billed": True, "recorded_cost": 0.7}
+    days = run([one_hour, billed], [dashboard("same", 2.7)])
+    day = days["same"]
+    assert day.reproduced == pytest.approx(2.7)  # the billed total counts as what was charged
+    assert day.status is Status.AGREE

@@ -52,7 +52,7 @@ class Status(Enum):
     PRICE_LISTS = ("price lists differ", True)
     NO_OPENCLAW_PRICE = ("OpenClaw has no price", True)
     NOT_RECORDED = ("calls without recorded cost", True)
-    UNPRICED = ("no price in prices.toml", True)
+    UNPRICED = ("no price in any table", True)
     UNKNOWN = ("cannot tell why", False)
     UNEXPLAINED = ("unexplained", False)
 

@@ -118,9 +118,9 @@ def verdict(days: Sequence[ModelDay], *, pricing_source: str, openclaw_problem: 
                 for d in unexplained
             )
             + ". So the token counts are not the ones OpenClaw billed, or OpenClaw's rates changed during "
-            "the window (openclaw.json holds only today's), or the calls used 1-hour cache writes or "
-            "provider-billed totals, which the ledger does not keep. Compare that day's transcripts with "
-            "the ledger before trusting its costs."
+            "the window (openclaw.json holds only today's; ledger rows written before 1-hour cache writes "
+            "were kept count every write at the 5-minute rate until their day is rerun). Compare that "
+            "day's transcripts with the ledger before trusting its costs."
         )
     if unknown:
         reason = (
@@ -153,10 +153,13 @@ def verdict(days: Sequence[ModelDay], *, pricing_source: str, openclaw_problem: 
 def _explained(models: dict[str, list[ModelDay]], status: dict[str, Status]) -> list[str]:
     said = []
     for model, group in models.items():
-        dashboard, recorded = usd(_sum(d.dashboard for d in group)), usd(sum(d.recorded for d in group))
+        dashboard_usd = _sum(d.dashboard for d in group)
+        recorded_usd = sum(d.recorded for d in group)
+        dashboard, recorded = usd(dashboard_usd), usd(recorded_usd)
         if status[model] is Status.PRICE_LISTS:
+            difference = usd(None if dashboard_usd is None else dashboard_usd - recorded_usd)
             said.append(
-                f"The price lists differ for {model}: prices.toml has "
+                f"The price lists differ for {model}, by {difference}: the dashboard's table has "
                 f"{pipeline_rates(d.price for d in group)} (dashboard {dashboard}), openclaw.json has "
                 f"{openclaw_rates(group[-1].rates)} (OpenClaw recorded {recorded})."
             )
@@ -173,7 +176,7 @@ def _explained(models: dict[str, list[ModelDay]], status: dict[str, Status]) -> 
             )
         elif status[model] is Status.UNPRICED:
             said.append(
-                f"prices.toml has no price for {model}: the dashboard counts its tokens but shows no cost "
-                f"(OpenClaw recorded {recorded}); add it to prices.toml."
+                f"No price table knows {model} (neither prices.toml nor genai-prices): the dashboard counts "
+                f"its tokens but shows no cost (OpenClaw recorded {recorded}); add it to prices.toml."
             )
     return said
