@@ -29,7 +29,7 @@ from mission_pipeline_tests.fixtures.refused_folders import refuse_folders
 DAY = "2026-11-27"
 TABLES = {
     "openclaw_usage_events": "event_id",
-    "agent_usage_by_model": "agent_id, date, model",
+    "agent_usage_by_model": "agent_id, date, model, price_tier",
     "agent_usage": "agent_id, date",
     "openclaw_session_dumps": "agent_id, session_id",
     "cron_jobs": "job_id",
