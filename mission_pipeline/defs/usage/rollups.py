@@ -13,7 +13,7 @@ from mission_pipeline.defs.usage.partitions import daily_usage_asset
 from mission_pipeline.defs.usage.priced_usage import priced_usage_by_model
 from mission_pipeline.defs.usage.summary import usage_metadata
 from mission_pipeline.pricing.catalog import Pricing
-from mission_pipeline.pricing.costs import COST_COLUMNS, TOKEN_COLUMNS
+from mission_pipeline.pricing.costs import COST_COLUMNS, RATE_COLUMNS, TOKEN_COLUMNS
 from mission_pipeline.settings import get_settings
 from mission_pipeline.warehouse.resource import PostgresWarehouse
 
@@ -57,12 +57,24 @@ def agent_usage_by_model(
     unpriced = sorted(set(priced.loc[~priced["priced"], "model"]))
     if unpriced:
         context.log.warning(f"no price for {', '.join(unpriced)}: tokens counted, cost left empty")
-    yield dg.Output(
-        priced, metadata={"unpriced_models": ", ".join(unpriced) or "none", "pricing": pricing.source}
-    )
+    metadata: dict[str, dg.RawMetadataValue] = {
+        "unpriced_models": ", ".join(unpriced) or "none",
+        "pricing": pricing.source,
+        "rates_applied": dg.MetadataValue.md(rates_applied(priced)),
+    }
+    yield dg.Output(priced, metadata=metadata)
     yield checks.all_models_priced(priced, pricing)
     # OpenClaw's own rates (openclaw.json) tell a price-list difference from a wrong token count.
     yield cost_check.cost_matches_recorded(warehouse, window, timezone, priced, pricing, openclaw.state_dir())
+
+
+def rates_applied(priced: pd.DataFrame) -> str:
+    """Each model's tier with its rates and their source: where every cost of the run came from."""
+    columns = ["model", "price_tier", "price_source", *RATE_COLUMNS]
+    if priced.empty:
+        return "no usage"
+    applied = priced[columns].drop_duplicates().sort_values(["model", "price_tier"])
+    return str(applied.to_markdown(index=False))
 
 
 def roll_up_by_agent(by_model: pd.DataFrame) -> pd.DataFrame:
