@@ -273,13 +273,24 @@ def _backup_sqlite(source: Path, target: Path) -> list[str]:
         scrubbed: list[str] = []
         tables = [r[0] for r in dst.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
         for table in tables:
-            columns = [r[1] for r in dst.execute(f'PRAGMA table_info("{table}")')]
-            for column in columns:
-                if not _SECRET_COLUMN.search(column):
+            columns = [(r[1], str(r[2]).upper()) for r in dst.execute(f'PRAGMA table_info("{table}")')]
+            for column, kind in columns:
+                if not _SECRET_COLUMN.search(column) or not ("TEXT" in kind or "BLOB" in kind):
                     continue
-                changed = dst.execute(
-                    f'UPDATE "{table}" SET "{column}" = \'scrubbed\' WHERE "{column}" IS NOT NULL'
-                ).rowcount
+                # Same length (CHECK constraints): zero bytes for a BLOB, "x" characters for TEXT.
+                zeros = f'zeroblob(length("{column}"))'
+                blank = (
+                    zeros
+                    if "BLOB" in kind
+                    else f"substr(replace(hex({zeros}), '0', 'x'), 1, length(\"{column}\"))"
+                )
+                try:
+                    changed = dst.execute(
+                        f'UPDATE "{table}" SET "{column}" = {blank} WHERE "{column}" IS NOT NULL'
+                    ).rowcount
+                except sqlite3.IntegrityError:
+                    changed = dst.execute(f'DELETE FROM "{table}" WHERE "{column}" IS NOT NULL').rowcount
+                    column += " (rows deleted)"
                 if changed:
                     scrubbed.append(f"{table}.{column} ({changed})")
         dst.commit()
