@@ -66,6 +66,8 @@ def test_long_context_tier_and_one_hour_writes_are_recorded() -> None:
 
 
 @pytest.mark.contract
+@pytest.mark.recording
+@pytest.mark.timeout(1800)  # 17 turns of about 25 s each, one at a time, on a busy CI machine
 def test_rerecording_gives_the_committed_usage_and_cost(tmp_path: Path) -> None:
     command = installed_cli()
     if command is None:

@@ -1,0 +1,52 @@
+"""The transcripts the real OpenClaw 2026.9.6 recorded with known prices, in both storage eras.
+
+The recording (`data/openclaw-cost/`) is SQLite-era state. Its file-era twin is built from the very
+same rows: each session's `transcript_events` JSON, in order, as that session's JSONL file, which is
+how OpenClaw 2026.5.28 and earlier kept the same lines.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import zstandard
+
+from mission_pipeline.openclaw.relocate import copy_state_dir
+
+RECORDING = Path(__file__).resolve().parents[1] / "data" / "openclaw-cost" / "v2026.9.6"
+ERAS = ("sqlite", "jsonl")
+
+
+def recorded_state(destination: Path, era: str) -> Path:
+    """A writable copy of the recording's state dir in `era`'s layout."""
+    state = copy_state_dir(RECORDING / "state", destination / "state")
+    if era == "jsonl":
+        for database in sorted(state.glob("agents/*/agent/openclaw-agent.sqlite")):
+            agent = database.parents[1]
+            _write_jsonl_sessions(database, agent / "sessions")
+            shutil.rmtree(agent / "agent")
+    return state
+
+
+def _write_jsonl_sessions(database: Path, sessions: Path) -> None:
+    sessions.mkdir(parents=True, exist_ok=True)
+    for stale in sessions.glob("*.jsonl*"):
+        stale.unlink()  # leftovers of the SQLite era would be read twice
+    conn = sqlite3.connect(database)
+    try:
+        rows = conn.execute(
+            "select session_id, event_json, event_zstd from transcript_events order by session_id, seq"
+        ).fetchall()
+    finally:
+        conn.close()
+    decompress = zstandard.ZstdDecompressor()
+    for session_id, text, packed in rows:
+        line = (
+            text
+            if text is not None
+            else decompress.decompress(packed, max_output_size=64 << 20).decode("utf-8")
+        )
+        with (sessions / f"{session_id}.jsonl").open("a", encoding="utf-8") as out:
+            out.write(line.rstrip("\n") + "\n")
