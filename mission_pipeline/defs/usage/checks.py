@@ -79,12 +79,10 @@ def usage_tokens_non_negative(usage: pd.DataFrame) -> dg.AssetCheckResult:
 def all_models_priced(by_model: pd.DataFrame, pricing: Pricing) -> dg.AssetCheckResult:
     """Warns about models no price table knows (their tokens count, their cost is null); names the
     models the pricing table does not list but the fallback table priced, which is not a fault."""
-    empty = by_model.empty
-    unpriced = by_model if empty else by_model[~by_model["priced"].astype(bool)]
-    models = [] if empty else sorted(set(unpriced["model"]))
-    fallback = by_model if empty else by_model[by_model["price_source"].notna()]
-    fallback = fallback if empty else fallback[fallback["price_source"] != pricing.table.source]
-    by_fallback = [] if empty else sorted(set(fallback["model"]))
+    unpriced = by_model[~by_model["priced"].astype(bool)]
+    source = by_model["price_source"]
+    fallback = by_model[source.notna() & (source != pricing.table.source)]
+    models, by_fallback = sorted(set(unpriced["model"])), sorted(set(fallback["model"]))
     return dg.AssetCheckResult(
         check_name="all_models_priced",
         passed=not models,
@@ -96,9 +94,9 @@ def all_models_priced(by_model: pd.DataFrame, pricing: Pricing) -> dg.AssetCheck
         ),
         metadata={
             "unpriced_models": ", ".join(models) or "none",
-            "unpriced_calls": 0 if empty else int(unpriced["message_count"].sum()),
+            "unpriced_calls": int(unpriced["message_count"].sum()),
             "priced_by_fallback": ", ".join(by_fallback) or "none",
-            "fallback_calls": 0 if empty else int(fallback["message_count"].sum()),
+            "fallback_calls": int(fallback["message_count"].sum()),
             "pricing_table": pricing.table.source,
             "fallback_table": fallback_source() if pricing.fallback is not None else "none",
         },
