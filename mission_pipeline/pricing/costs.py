@@ -10,11 +10,12 @@ when OpenClaw recorded one, is what the call cost; the computed cost stays besid
 from __future__ import annotations
 
 import math
+from dataclasses import fields
 
 import pandas as pd
 
 from mission_pipeline.pricing.catalog import Pricing
-from mission_pipeline.pricing.rates import ModelPrice, Tier
+from mission_pipeline.pricing.rates import ModelPrice, Rates, Tier
 
 TOKEN_COLUMNS = ("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens")
 COST_COLUMNS = ("input_cost", "output_cost", "cache_read_cost", "cache_write_cost")
@@ -23,7 +24,7 @@ UNPRICED_TIER = "unpriced"
 # numeric(20, 10) in the tables: round here so reruns compare equal to what is stored.
 COST_DECIMALS = 10
 _MILLION = 1_000_000
-_RATE_FIELDS = ("input", "output", "cache_read", "cache_write", "cache_write_1h")
+_RATE_FIELDS = tuple(field.name for field in fields(Rates))  # in RATE_COLUMNS order
 _SUMMED = (*TOKEN_COLUMNS, "cache_write_1h_tokens", "message_count", "billed_calls", *COST_COLUMNS,
            "computed_cost", "total_cost", "billed_cost", "recorded_cost_usd")  # fmt: skip
 # The same within a tier's row: one model on one day has one price.

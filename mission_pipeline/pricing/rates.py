@@ -79,23 +79,6 @@ class ModelPrice:
     def base(self) -> Rates:
         return self.tiers[0].rates
 
-    # The base rates, for reports that show one price per model.
-    @property
-    def input(self) -> float:
-        return self.base.input
-
-    @property
-    def output(self) -> float:
-        return self.base.output
-
-    @property
-    def cache_read(self) -> float:
-        return self.base.cache_read
-
-    @property
-    def cache_write(self) -> float:
-        return self.base.cache_write
-
     def tier_for(self, prompt_tokens: float) -> Tier:
         """The tier that prices a call with this prompt size."""
         chosen = self.tiers[0]

@@ -8,12 +8,10 @@ how OpenClaw 2026.5.28 and earlier kept the same lines.
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from pathlib import Path
 
-import zstandard
-
 from mission_pipeline.openclaw.relocate import copy_state_dir
+from mission_pipeline_tests.pricing.recording.read import transcript_rows
 
 RECORDING = Path(__file__).resolve().parents[1] / "data" / "openclaw-cost" / "v2026.9.6"
 ERAS = ("sqlite", "jsonl")
@@ -34,19 +32,8 @@ def _write_jsonl_sessions(database: Path, sessions: Path) -> None:
     sessions.mkdir(parents=True, exist_ok=True)
     for stale in sessions.glob("*.jsonl*"):
         stale.unlink()  # leftovers of the SQLite era would be read twice
-    conn = sqlite3.connect(database)
-    try:
-        rows = conn.execute(
-            "select session_id, event_json, event_zstd from transcript_events order by session_id, seq"
-        ).fetchall()
-    finally:
-        conn.close()
-    decompress = zstandard.ZstdDecompressor()
-    for session_id, text, packed in rows:
-        line = (
-            text
-            if text is not None
-            else decompress.decompress(packed, max_output_size=64 << 20).decode("utf-8")
-        )
-        with (sessions / f"{session_id}.jsonl").open("a", encoding="utf-8") as out:
-            out.write(line.rstrip("\n") + "\n")
+    lines: dict[str, list[bytes]] = {}
+    for session_id, _seq, data in transcript_rows(database):
+        lines.setdefault(session_id, []).append(data.rstrip(b"\n") + b"\n")
+    for session_id, session_lines in lines.items():
+        (sessions / f"{session_id}.jsonl").write_bytes(b"".join(session_lines))

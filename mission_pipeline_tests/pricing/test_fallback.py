@@ -80,7 +80,7 @@ def test_a_bedrock_claude_without_a_listed_one_hour_price_pays_twice_its_input()
     pricing = Pricing(PriceTable([], "empty.toml"), PRICING.fallback)
     price = pricing.price_for("amazon-bedrock", "us.anthropic.claude-3-5-haiku-20241022-v1:0", DAY)
     assert price is not None and price.source == FALLBACK
-    assert (price.input, price.base.cache_write_1h) == (0.8, 1.6)
+    assert (price.base.input, price.base.cache_write_1h) == (0.8, 1.6)
 
 
 def test_a_model_neither_table_knows_stays_unpriced() -> None:

@@ -188,8 +188,10 @@ cache_read = 0.4
     table = PriceTable.load(prices)
     before = table.price_for("claude-opus-4-6", dt.date(2026, 11, 30))
     after = table.price_for("anthropic/claude-opus-4-6", dt.date(2026, 12, 1))
-    assert before is not None and (before.input, before.cache_write, before.cache_read) == (15, 18.75, 1.5)
-    assert after is not None and (after.input, after.output, after.cache_read) == (5, 25, 0.4)
+    assert before is not None
+    assert after is not None
+    assert (before.base.input, before.base.cache_write, before.base.cache_read) == (15, 18.75, 1.5)
+    assert (after.base.input, after.base.output, after.base.cache_read) == (5, 25, 0.4)
     assert table.price_for("claude-opus-4-6", dt.date(2025, 12, 31)) is None
 
 
@@ -221,7 +223,7 @@ def test_a_missing_pricing_file_is_named(tmp_path: Path) -> None:
 
 
 def test_the_shipped_table_holds_the_setup_document_prices() -> None:
-    in_force = {p.model: (p.input, p.output) for p in PriceTable.load().in_force(DAY)}
+    in_force = {p.model: (p.base.input, p.base.output) for p in PriceTable.load().in_force(DAY)}
     assert in_force == {
         "claude-opus-4-6": (15.0, 75.0),
         "claude-sonnet-4-5": (3.0, 15.0),
@@ -233,7 +235,7 @@ def test_the_shipped_tables_can_be_named_instead_of_a_path() -> None:
     table = PriceTable.load(Path("anthropic-list-prices.toml"))
     assert table.source == "anthropic-list-prices.toml"
     opus = table.price_for("claude-opus-4-6", DAY)
-    assert opus is not None and (opus.input, opus.output) == (5.0, 25.0)
+    assert opus is not None and (opus.base.input, opus.base.output) == (5.0, 25.0)
 
 
 def test_two_tiers_above_the_same_prompt_size_are_refused(tmp_path: Path) -> None:

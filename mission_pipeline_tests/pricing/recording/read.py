@@ -3,30 +3,36 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 from typing import Any
 
-import zstandard
+from mission_pipeline.openclaw.transcripts import sqlite as db
+
+
+def transcript_rows(database: Path) -> list[tuple[str, int, bytes]]:
+    """(session id, seq, line) of every `transcript_events` row, in seq order, decoded by the
+    pipeline's own SQLite reader (zstd rows inflated); a row it cannot read is an error here."""
+    conn = db.connect_readonly(database)
+    try:
+        has_zstd = "event_zstd" in db.table_columns(conn, "transcript_events")
+        sessions = [row[0] for row in conn.execute("SELECT DISTINCT session_id FROM transcript_events")]
+        rows: list[tuple[str, int, bytes]] = []
+        for session_id in sorted(sessions):
+            for seq, data in db.iter_events(conn, session_id, None, None, has_zstd=has_zstd):
+                if not isinstance(data, bytes):
+                    raise ValueError(f"{database} {session_id} seq {seq}: {data.reason}")
+                rows.append((session_id, seq, data))
+    finally:
+        conn.close()
+    return sorted(rows, key=lambda row: row[1])
 
 
 def recorded_calls(state: Path) -> dict[str, list[dict[str, Any]]]:
     """Per agent, the assistant messages with a `usage` object, in transcript order."""
     calls: dict[str, list[dict[str, Any]]] = {}
-    inflate = zstandard.ZstdDecompressor()
     for database in sorted(state.glob("agents/*/agent/openclaw-agent.sqlite")):
         agent = database.parent.parent.name
-        conn = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            columns = {row[1] for row in conn.execute("PRAGMA table_info(transcript_events)")}
-            zstd = "event_zstd" if "event_zstd" in columns else "NULL"
-            rows = conn.execute(
-                f"SELECT CAST(event_json AS BLOB), {zstd} FROM transcript_events ORDER BY seq"
-            ).fetchall()
-        finally:
-            conn.close()
-        for text, packed in rows:
-            data = text if text is not None else inflate.decompress(packed, max_output_size=64 << 20)
+        for _session, _seq, data in transcript_rows(database):
             line = json.loads(data)
             message = line.get("message") if isinstance(line, dict) else None
             if isinstance(message, dict) and message.get("role") == "assistant" and message.get("usage"):
