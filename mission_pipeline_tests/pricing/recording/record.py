@@ -21,10 +21,11 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from mission_pipeline_tests.pricing.recording.stand_in_anthropic import (
     PlannedCall,
@@ -219,7 +220,18 @@ def cli_env(home: Path, state: Path) -> dict[str, str]:
     return env
 
 
-def run_turn(cli: Sequence[str], env: dict[str, str], turn: Turn, timeout: float) -> dict[str, Any]:
+class AgentTurn(Protocol):
+    """What `run_turn` needs of a planned turn."""
+
+    @property
+    def agent(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def model(self) -> str | None: ...
+
+
+def run_turn(cli: Sequence[str], env: dict[str, str], turn: AgentTurn, timeout: float) -> dict[str, Any]:
     command = [*cli, "agent", "--local", "--agent", turn.agent, "--message", turn.message, "--json"]
     if turn.model is not None:
         command += ["--model", turn.model]
@@ -301,45 +313,68 @@ def _backup_sqlite(source: Path, target: Path) -> list[str]:
         dst.close()
 
 
+@dataclass(frozen=True)
+class Session:
+    """Where one recording runs: the live state dir (at its final path), the ledger, the CLI env."""
+
+    state: Path
+    ledger: Path
+    turns_dir: Path
+    scratch: Path
+    home: Path
+
+    def env(self) -> dict[str, str]:
+        env = cli_env(self.home, self.state)
+        env["NODE_COMPILE_CACHE"] = str(self.scratch / "node-compile-cache")
+        return env
+
+
+@contextmanager
+def session(out: Path) -> Iterator[Session]:
+    """An empty `out/state` with a throwaway HOME; on success the state is replaced by a scrubbed copy.
+
+    OpenClaw runs against a live state dir at the final path (its workspaces are named by it); it is
+    moved aside and replaced by the scrubbed copy (with `MANIFEST.json`) at the end.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    for name in ("state", "ledger", "cli"):
+        if (out / name).exists():
+            raise FileExistsError(f"{out / name} exists: record into an empty folder")
+    turns_dir = out / "cli" / "agent-turns"
+    turns_dir.mkdir(parents=True)
+    with tempfile.TemporaryDirectory(prefix="openclaw-recording-") as scratch:
+        state = out / "state"
+        state.mkdir()
+        home = Path(scratch) / "home"
+        home.mkdir()
+        yield Session(state, out / "ledger" / "served-usage.jsonl", turns_dir, Path(scratch), home)
+        live = Path(scratch) / "live-state"
+        shutil.move(state, live)
+        manifest = scrubbed_copy(live, state)
+        (state / "MANIFEST.json").write_text(json.dumps(manifest, indent=2) + "\n")
+
+
 def record(out: Path, cli: Sequence[str], timeout: float = 300) -> list[dict[str, Any]]:
     """Run every planned turn, in plan order, against a fresh state dir; returns the CLI's JSON results.
 
     Turns run one at a time: OpenClaw 2026.9.6 refuses a second concurrent CLI run on the same state
     dir ("failed to acquire gateway state ownership"), so agents cannot run side by side.
     """
-    out.mkdir(parents=True, exist_ok=True)
-    for name in ("state", "ledger", "cli"):
-        if (out / name).exists():
-            raise FileExistsError(f"{out / name} exists: record into an empty folder")
-    ledger = out / "ledger" / "served-usage.jsonl"
-    turns_dir = out / "cli" / "agent-turns"
-    turns_dir.mkdir(parents=True)
     results: dict[int, dict[str, Any]] = {}
-    with tempfile.TemporaryDirectory(prefix="openclaw-recording-") as scratch:
-        # OpenClaw runs against a live state dir at the final path (its workspaces are named by it);
-        # it is moved aside and replaced by the scrubbed copy at the end.
-        state = out / "state"
-        state.mkdir()
-        home = Path(scratch) / "home"
-        home.mkdir()
-        with serving(ledger) as server:
-            (state / "openclaw.json").write_text(json.dumps(build_config(state, server.url), indent=2) + "\n")
-            env = cli_env(home, state)
-            env["NODE_COMPILE_CACHE"] = str(Path(scratch) / "node-compile-cache")
-
-            for index, turn in enumerate(TURNS, start=1):
-                server.plan(PlannedCall(model=turn.model_id, agent=turn.agent, usage=turn.usage))
-                result = run_turn(cli, env, turn, timeout)
-                if server.pending(turn.model_id):
-                    raise RuntimeError(f"turn {index} ({turn.agent}) made no model call")
-                results[index] = result
-                text = json.dumps(result, indent=2) + "\n"
-                (turns_dir / f"{index:03d}-{turn.agent}.json").write_text(text)
-            _check_ledger(ledger)
-        live = Path(scratch) / "live-state"
-        shutil.move(state, live)
-        manifest = scrubbed_copy(live, state)
-        (state / "MANIFEST.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    with session(out) as run, serving(run.ledger) as server:
+        (run.state / "openclaw.json").write_text(
+            json.dumps(build_config(run.state, server.url), indent=2) + "\n"
+        )
+        env = run.env()
+        for index, turn in enumerate(TURNS, start=1):
+            server.plan(PlannedCall(model=turn.model_id, agent=turn.agent, usage=turn.usage))
+            result = run_turn(cli, env, turn, timeout)
+            if server.pending(turn.model_id):
+                raise RuntimeError(f"turn {index} ({turn.agent}) made no model call")
+            results[index] = result
+            text = json.dumps(result, indent=2) + "\n"
+            (run.turns_dir / f"{index:03d}-{turn.agent}.json").write_text(text)
+        _check_ledger(run.ledger)
     return [results[index] for index in sorted(results)]
 
 
