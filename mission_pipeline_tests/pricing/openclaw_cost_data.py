@@ -13,13 +13,16 @@ from pathlib import Path
 from mission_pipeline.openclaw.relocate import copy_state_dir
 from mission_pipeline_tests.pricing.recording.read import transcript_rows
 
-RECORDING = Path(__file__).resolve().parents[1] / "data" / "openclaw-cost" / "v2026.9.6"
+DATA = Path(__file__).resolve().parents[1] / "data" / "openclaw-cost"
+RECORDING = DATA / "v2026.9.6"
+# One agent on an OpenRouter-style provider; two of its three calls carry the cost the provider billed.
+BILLED_RECORDING = DATA / "v2026.9.6-provider-billed"
 ERAS = ("sqlite", "jsonl")
 
 
-def recorded_state(destination: Path, era: str) -> Path:
-    """A writable copy of the recording's state dir in `era`'s layout."""
-    state = copy_state_dir(RECORDING / "state", destination / "state")
+def recorded_state(destination: Path, era: str, recording: Path = RECORDING) -> Path:
+    """A writable copy of `recording`'s state dir in `era`'s layout."""
+    state = copy_state_dir(recording / "state", destination / "state")
     if era == "jsonl":
         for database in sorted(state.glob("agents/*/agent/openclaw-agent.sqlite")):
             agent = database.parents[1]

@@ -24,7 +24,7 @@ from mission_pipeline.warehouse.database import DatabaseTarget
 from mission_pipeline_tests.defs.jobs import check_results, run_job
 from mission_pipeline_tests.fixtures.postgres import query
 from mission_pipeline_tests.openclaw_usage.helpers import read_all
-from mission_pipeline_tests.pricing.openclaw_cost_data import ERAS, recorded_state
+from mission_pipeline_tests.pricing.openclaw_cost_data import BILLED_RECORDING, ERAS, recorded_state
 
 # OpenClaw's cost is float arithmetic on the same counts and rates: equal to far below a cent.
 PER_CALL_USD = 1e-9
@@ -115,3 +115,43 @@ def test_the_day_costs_what_openclaw_recorded_per_agent_and_reruns_identically(
     assert UNPRICED in str(priced.metadata["unpriced_models"].value)
     assert "claude-haiku-4-5" in str(priced.metadata["priced_by_fallback"].value)
     assert checks["agent_usage_by_model/cost_matches_recorded"].passed
+
+
+@pytest.mark.parametrize("era", ERAS)
+def test_a_provider_billed_call_costs_exactly_what_the_provider_billed(
+    tmp_path: Path, era: str, pipeline_env: DatabaseTarget, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state = recorded_state(tmp_path, era, BILLED_RECORDING)
+    events, problems = read_all(state)
+    assert not problems
+    calls = priced_calls(events)
+    billed = calls["recorded_cost_origin"] == "provider-billed"
+    assert billed.sum() == 2 and (~billed).sum() == 1  # the recording: two billed calls, one computed
+    for _, call in calls.iterrows():
+        where = f"{call['source_path']}:{call['source_line']}"
+        if call["recorded_cost_origin"] == "provider-billed":
+            assert call["total_cost"] == call["recorded_cost_usd"], where  # the bill, not a recomputation
+            assert call["computed_cost"] != call["total_cost"], where
+        else:
+            assert abs(call["total_cost"] - call["recorded_cost_usd"]) <= PER_CALL_USD, where
+
+    monkeypatch.setenv("OPENCLAW_STATE_DIR", str(state))
+    monkeypatch.setenv("OPENCLAW_CLI", "off")
+    get_settings.cache_clear()
+    (day,) = {e.occurred_at.astimezone(dt.UTC).date().isoformat() for e in events}
+    with dg.instance_for_test() as instance:
+        result = run_job("usage_job", instance=instance, partition=day)
+        assert result.success
+    row = query(
+        pipeline_env,
+        "select message_count, billed_calls, billed_cost::float8, total_cost::float8, cost_origin"
+        " from agent_usage_by_model",
+    )
+    recorded_total = sum(e.recorded_cost_usd or 0.0 for e in events)
+    billed_total = sum(e.recorded_cost_usd or 0.0 for e in events if e.recorded_cost_origin)
+    assert len(row) == 1
+    calls_n, billed_n, billed_cost, total_cost, origin = row[0]
+    assert (calls_n, billed_n, origin) == (3, 2, "mixed")
+    assert billed_cost == pytest.approx(billed_total, abs=1e-12)
+    assert total_cost == pytest.approx(recorded_total, abs=PER_CALL_USD)
+    assert check_results(result)["agent_usage_by_model/cost_matches_recorded"].passed
