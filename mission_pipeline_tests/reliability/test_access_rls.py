@@ -20,8 +20,8 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from mission_pipeline.warehouse.catalog import describe_table
 from mission_pipeline.warehouse.database import DatabaseTarget
+from mission_pipeline.warehouse.io_manager.catalog import describe_table
 from mission_pipeline_tests.reliability.fuzz_figures import ARTIFACTS, record_figures
 from mission_pipeline_tests.security import object_matrix
 from mission_pipeline_tests.security.rls_matrix import (

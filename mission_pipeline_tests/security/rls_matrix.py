@@ -15,8 +15,8 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from mission_pipeline.warehouse.catalog import Column, describe_table
 from mission_pipeline.warehouse.database import DatabaseTarget
+from mission_pipeline.warehouse.io_manager.catalog import Column, describe_table
 
 OPERATIONS = ("SELECT", "INSERT", "UPDATE", "DELETE")
 

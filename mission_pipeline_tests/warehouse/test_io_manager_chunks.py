@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from mission_pipeline.warehouse.database import DatabaseTarget
-from mission_pipeline.warehouse.table_output import TableOutput
+from mission_pipeline.warehouse.io_manager import TableOutput
 from mission_pipeline_tests.fixtures.postgres import query
 from mission_pipeline_tests.warehouse.dagster_helpers import failure_message, output_metadata, run
 

@@ -7,7 +7,7 @@ import dagster as dg
 import pandas as pd
 
 from mission_pipeline.warehouse.database import DatabaseTarget
-from mission_pipeline.warehouse.table_output import TableOutput
+from mission_pipeline.warehouse.io_manager import TableOutput
 from mission_pipeline_tests.fixtures.postgres import query
 from mission_pipeline_tests.warehouse.dagster_helpers import failure_message, output_metadata, run
 

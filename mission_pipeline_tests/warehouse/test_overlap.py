@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from mission_pipeline.warehouse.overlap import run_pipelined
+from mission_pipeline.warehouse.io_manager.overlap import run_pipelined
 
 
 def test_every_item_is_consumed_in_order() -> None:

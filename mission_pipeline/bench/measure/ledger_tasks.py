@@ -21,20 +21,20 @@ def ledger_write(state: str, first: str, last: str, db_url: str, repeats: int = 
     import dagster as dg
 
     from mission_pipeline.defs.usage.ledger import openclaw_usage_events
-    from mission_pipeline.warehouse import chunk_merge, io_manager, staging, writes
-    from mission_pipeline.warehouse.catalog import describe_table
     from mission_pipeline.warehouse.database import DatabaseTarget
-    from mission_pipeline.warehouse.table_output import TableOutput
-    from mission_pipeline.warehouse.write_spec import WriteSpec
+    from mission_pipeline.warehouse.io_manager import TableOutput, encode, merge, merge_statements
+    from mission_pipeline.warehouse.io_manager.catalog import describe_table
+    from mission_pipeline.warehouse.io_manager.partition_window import Window
+    from mission_pipeline.warehouse.io_manager.write_modes import WriteSpec
 
     frames = _ledger_frames(state, first, last)
     rows = sum(len(f) for f in frames)
     spent = _time_calls(
-        (staging, "binary_columns"),  # values for binary COPY (client)
-        (io_manager, "encode_chunk"),  # those, then COPY's binary format (client, producing thread)
-        (chunk_merge, "load_chunk"),  # COPY into the stage (server; writer thread from here on)
-        (writes, "record_keys"),  # the chunk's keys, checked unique across chunks
-        (writes, "upsert"),  # UPDATE of changed rows, INSERT of new keys
+        (encode, "binary_columns"),  # values for binary COPY (client)
+        (merge, "encode_chunk"),  # those, then COPY's binary format (client, producing thread)
+        (merge, "load_chunk"),  # COPY into the stage (server; writer thread from here on)
+        (merge_statements, "record_keys"),  # the chunk's keys, checked unique across chunks
+        (merge_statements, "upsert"),  # UPDATE of changed rows, INSERT of new keys
     )
     metadata = openclaw_usage_events.metadata_by_key[dg.AssetKey("openclaw_usage_events")]
     spec = WriteSpec.from_metadata(metadata, asset="openclaw_usage_events")
@@ -50,8 +50,8 @@ def ledger_write(state: str, first: str, last: str, db_url: str, repeats: int = 
             started = time.perf_counter()
             with target.connect(autocommit=True) as conn, conn.transaction():
                 table = describe_table(conn, "public", "openclaw_usage_events")
-                counts, staged = io_manager._write(
-                    conn, table, spec, writes.Window("occurred_at", lo, hi), TableOutput(chunks=frames)
+                counts, staged = merge.write_output(
+                    conn, table, spec, Window("occurred_at", lo, hi), TableOutput(chunks=frames)
                 )
             run[label] = {
                 "seconds": time.perf_counter() - started,

@@ -17,7 +17,7 @@ from mission_pipeline.openclaw.cron import CronJobRecord, CronSnapshot, read_cro
 from mission_pipeline.openclaw.cron_runs import CronRunRecord, read_cron_runs
 from mission_pipeline.openclaw.problems import ProblemLog
 from mission_pipeline.openclaw.state_dir import expand_path
-from mission_pipeline.warehouse.table_output import TableOutput
+from mission_pipeline.warehouse.io_manager import TableOutput
 
 JOB_COLUMNS = [
     "job_id", "name", "schedule", "payload_kind", "session_target", "enabled", "last_run", "next_run",

@@ -18,7 +18,7 @@ from mission_pipeline.openclaw.sessions import (
     read_session_stores,
 )
 from mission_pipeline.openclaw.transcripts.files import agent_ids_in
-from mission_pipeline.warehouse.table_output import TableOutput
+from mission_pipeline.warehouse.io_manager import TableOutput
 
 SESSION_COLUMNS = [
     "agent_id", "session_id", "session_key", "kind", "model", "model_provider", "status",

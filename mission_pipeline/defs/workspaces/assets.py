@@ -14,7 +14,7 @@ from mission_pipeline.openclaw.agents import discover_agents_checked
 from mission_pipeline.openclaw.config import OpenClawConfig, load_config
 from mission_pipeline.openclaw.problems import ProblemLog
 from mission_pipeline.openclaw.workspaces import WorkspaceScan, scan_workspace
-from mission_pipeline.warehouse.table_output import TableOutput
+from mission_pipeline.warehouse.io_manager import TableOutput
 
 MAX_DEPTH = 3
 FILE_COLUMNS = ["agent_id", "file_path", "size_bytes", "modified_at"]

@@ -1,11 +1,8 @@
-"""Bulk-loads DataFrame chunks into a temporary table with COPY, inside the write's transaction.
+"""DataFrame chunks as COPY data for the stage: encoded in the asset's thread, before any I/O.
 
-`STAGE` holds one chunk at a time (emptied before the next); `KEYS` collects the keys of every chunk,
-unique, for the steps that need the whole output (removing the rows it no longer has).
-
-Binary COPY when every column's values plainly fit its type (the ledger and the rollups: no text to
-render or parse, a third of the time); CSV otherwise (JSON columns, mixed values), which renders
-anything pandas can.
+Binary COPY when every column's values plainly fit its type (`encode_binary`; the ledger and the
+rollups: no text to render or parse, a third of the time); CSV otherwise (JSON columns, mixed
+values), which renders anything pandas can.
 """
 
 from __future__ import annotations
@@ -22,41 +19,13 @@ from psycopg import sql
 from psycopg.copy import FileWriter
 from psycopg.rows import TupleRow
 
-from mission_pipeline.warehouse.binary_values import WIRE_TYPES, base_type, binary_columns
-from mission_pipeline.warehouse.catalog import Table, TableShapeError
+from mission_pipeline.warehouse.io_manager.catalog import Table, TableShapeError
+from mission_pipeline.warehouse.io_manager.encode_binary import WIRE_TYPES, base_type, binary_columns
+from mission_pipeline.warehouse.io_manager.stage import STAGE
 
-STAGE = sql.Identifier("mp_stage")
-KEYS = sql.Identifier("mp_keys")
 # CSV COPY's NULL marker; a real value equal to it goes by COPY's text format (see encode_chunk).
 _NULL = "\\N"
 _INTEGER_TYPES = ("smallint", "integer", "bigint")
-
-
-def create_stage(
-    conn: psycopg.Connection[TupleRow], table: Table, columns: Sequence[str], key: Sequence[str] = ()
-) -> None:
-    """Temporary tables of the target's types, dropped at commit: `STAGE` for `columns`, `KEYS` for `key`."""
-    _create_like(conn, STAGE, table, columns)
-    if key:
-        _create_like(conn, KEYS, table, key)
-        # Unique, not a primary key: like the target's own match, a null never equals another key.
-        conn.execute(
-            sql.SQL("create unique index on {keys} ({cols})").format(
-                keys=KEYS, cols=sql.SQL(", ").join(map(sql.Identifier, key))
-            )
-        )
-
-
-def _create_like(
-    conn: psycopg.Connection[TupleRow], name: sql.Identifier, table: Table, columns: Sequence[str]
-) -> None:
-    conn.execute(
-        sql.SQL("create temp table {name} on commit drop as select {cols} from {table} with no data").format(
-            name=name,
-            cols=sql.SQL(", ").join(map(sql.Identifier, columns)),
-            table=sql.Identifier(table.schema, table.name),
-        )
-    )
 
 
 @dataclass(frozen=True)
@@ -71,7 +40,7 @@ class EncodedChunk:
 def encode_chunk(
     encoder: psycopg.Cursor[TupleRow], table: Table, columns: list[str], chunk: pd.DataFrame
 ) -> EncodedChunk:
-    """The chunk as the COPY data `load_chunk` sends, made with `encoder`'s adapters and no I/O.
+    """The chunk as the COPY data `stage.load_chunk` sends, made with `encoder`'s adapters and no I/O.
 
     So another thread may use the connection meanwhile, if `encoder` was made before it started.
     Besides the adapters, encoding reads only the connection's client encoding, which libpq keeps
@@ -104,15 +73,6 @@ def encode_chunk(
     frame.to_csv(buffer, index=False, header=False, na_rep=_NULL)
     csv = target + sql.SQL(" with (format csv, null {})").format(sql.Literal(_NULL))
     return EncodedChunk(len(frame), csv, buffer.getvalue().encode())
-
-
-def load_chunk(conn: psycopg.Connection[TupleRow], chunk: EncodedChunk) -> int:
-    """Replace the stage's rows with the chunk's; returns the number of rows staged."""
-    conn.execute(sql.SQL("truncate {stage}").format(stage=STAGE))
-    if chunk.rows:
-        with conn.cursor() as cur, cur.copy(chunk.statement) as copy:
-            copy.write(chunk.data)
-    return chunk.rows
 
 
 def _encode_rows(

@@ -2,42 +2,23 @@
 
 Every step runs in the caller's transaction and reads the staged rows from `source` (one chunk of
 the output) or the output's keys from `keys` (every chunk so far); counts come back for the run's
-metadata.
+metadata. `merge` decides which steps a write mode runs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import psycopg
 from psycopg import sql
 from psycopg.rows import TupleRow
 
-from mission_pipeline.warehouse.catalog import Table, TableShapeError
+from mission_pipeline.warehouse.io_manager.catalog import Table, TableShapeError
+from mission_pipeline.warehouse.io_manager.partition_window import Window
 
 # Columns the database maintains; a write never compares or sets them.
 MANAGED_COLUMNS = frozenset({"id", "created_at", "updated_at"})
-
-
-@dataclass(frozen=True)
-class Window:
-    """A partition window on one column: lower bound inclusive, upper exclusive."""
-
-    column: str
-    lower: Any
-    upper: Any
-
-
-@dataclass
-class WriteCounts:
-    """What a write changed."""
-
-    inserted: int = 0
-    updated: int = 0
-    deleted: int = 0
-    marked_gone: int = 0
 
 
 def _target(table: Table) -> sql.Composable:
@@ -50,13 +31,6 @@ def _key_match(key: Sequence[str], left: str, right: str) -> sql.Composable:
             l=sql.Identifier(left), r=sql.Identifier(right), c=sql.Identifier(k)
         )
         for k in key
-    )
-
-
-def lock_table(conn: psycopg.Connection[TupleRow], table: Table) -> None:
-    """Serialize writers of one table (say a backfill overlapping the schedule) until commit."""
-    conn.execute(
-        "select pg_advisory_xact_lock(hashtextextended(%s, 0))", (f"mission-pipeline:{table.qualified}",)
     )
 
 

@@ -1,4 +1,11 @@
-"""How an asset's table is written, declared in the asset's metadata and checked before any SQL."""
+"""The three ways an output is written, declared in the asset's metadata and checked before any SQL.
+
+- replace_partition: the partition's window (`partition_expr`) ends up holding exactly the output's
+  rows (the whole table when unpartitioned); with a `primary_key`, unchanged rows are left untouched
+  instead of deleted and re-inserted. A single-run backfill replaces its whole range in one write.
+- upsert: insert new keys, update changed rows, never delete.
+- sync: upsert, then delete (or mark in `gone_column`) the rows of the scope the output no longer has.
+"""
 
 from __future__ import annotations
 

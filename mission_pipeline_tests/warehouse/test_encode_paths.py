@@ -9,9 +9,9 @@ import pandas as pd
 import psycopg
 import pytest
 
-from mission_pipeline.warehouse import binary_values, staging
-from mission_pipeline.warehouse.catalog import describe_table
 from mission_pipeline.warehouse.database import DatabaseTarget
+from mission_pipeline.warehouse.io_manager import encode, encode_binary, stage
+from mission_pipeline.warehouse.io_manager.catalog import describe_table
 
 UTC = dt.UTC
 COLUMNS = ["t", "v", "b", "i", "n", "f", "ok", "d", "ts"]
@@ -48,9 +48,9 @@ def _frame() -> pd.DataFrame:
 def _stage(target: DatabaseTarget, frame: pd.DataFrame, columns: list[str]) -> list[tuple[Any, ...]]:
     with target.connect() as conn, conn.transaction():
         table = describe_table(conn, "public", "staging_types")
-        staging.create_stage(conn, table, columns)
+        stage.create_stage(conn, table, columns)
         with conn.cursor() as encoder:
-            staging.load_chunk(conn, staging.encode_chunk(encoder, table, columns, frame))
+            stage.load_chunk(conn, encode.encode_chunk(encoder, table, columns, frame))
         return sorted(conn.execute("select * from mp_stage").fetchall(), key=repr)
 
 
@@ -66,14 +66,14 @@ def types_table(database: DatabaseTarget) -> DatabaseTarget:
 
 def _spy(monkeypatch: pytest.MonkeyPatch, *, allow_binary: bool) -> list[str]:
     paths: list[str] = []
-    original_binary = binary_values.binary_columns
+    original_binary = encode_binary.binary_columns
 
     def binary(frame: pd.DataFrame, types: list[str]) -> Any:
         values = original_binary(frame, types) if allow_binary else None
         paths.append("binary" if values is not None else "csv")
         return values
 
-    monkeypatch.setattr(staging, "binary_columns", binary)
+    monkeypatch.setattr(encode, "binary_columns", binary)
     return paths
 
 
