@@ -5,16 +5,20 @@
   instead of deleted and re-inserted. A single-run backfill replaces its whole range in one write.
 - upsert: insert new keys, update changed rows, never delete.
 - sync: upsert, then delete (or mark in `gone_column`) the rows of the scope the output no longer has.
+
+There is no default: an asset that forgot its `write_mode` would otherwise get a replace, that is a
+`delete from` its table.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 WriteMode = Literal["replace_partition", "upsert", "sync"]
+WRITE_MODES: tuple[str, ...] = get_args(WriteMode)
 
 
 class WriteSpecError(ValueError):
@@ -22,11 +26,11 @@ class WriteSpecError(ValueError):
 
 
 class WriteSpec(BaseModel):
-    """Metadata keys: write_mode, table, partition_expr, primary_key, gone_column."""
+    """Metadata keys: write_mode (required), table, schema, partition_expr, primary_key, gone_column."""
 
     model_config = ConfigDict(frozen=True, extra="ignore")
 
-    write_mode: WriteMode = "replace_partition"
+    write_mode: WriteMode
     table: str | None = None
     schema_name: str | None = Field(default=None, alias="schema")
     # The column a time partition's window applies to (date or timestamptz).
@@ -48,6 +52,12 @@ class WriteSpec(BaseModel):
     def from_metadata(cls, metadata: Mapping[str, Any], *, asset: str) -> WriteSpec:
         """Read the spec from an asset's definition metadata (values may be Dagster MetadataValues)."""
         plain = {key: getattr(value, "value", value) for key, value in metadata.items()}
+        if plain.get("write_mode") is None:
+            raise WriteSpecError(
+                f"asset {asset}: metadata write_mode is missing; the IO manager does not guess how to "
+                f"write a table. Add one of {', '.join(WRITE_MODES)} to the asset's metadata, "
+                'e.g. metadata={"write_mode": "replace_partition", ...}'
+            )
         if isinstance(plain.get("primary_key"), str):
             plain["primary_key"] = (plain["primary_key"],)
         try:
