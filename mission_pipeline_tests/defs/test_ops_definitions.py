@@ -7,9 +7,10 @@ import dagster as dg
 import yaml  # type: ignore[import-untyped]
 
 from mission_pipeline.definitions import defs
-from mission_pipeline.defs.ops.alerts import MONITORED_JOBS
+from mission_pipeline.defs.run_tags import FREQUENT, MONITORED, MONITORED_TAG, RETENTION_TAG
 
 REPO = Path(__file__).resolve().parents[2]
+JOB_NAMES = ("usage_job", "usage_refresh_job", "cron_job", "workspace_job")
 
 
 def test_definitions_load() -> None:
@@ -25,7 +26,19 @@ def test_every_schedule_and_sensor_runs_by_default() -> None:
     assert all(s.default_status == dg.DefaultSensorStatus.RUNNING for s in sensors.values())
     crons = {n: s.cron_schedule for n, s in schedules.items() if isinstance(s, dg.ScheduleDefinition)}
     assert (crons["cron_schedule"], crons["workspace_schedule"]) == ("*/5 * * * *", "0 * * * *")
-    assert {job.name for job in MONITORED_JOBS} >= {"cron_job", "workspace_job"}
+
+
+def test_every_scheduled_job_says_by_tag_that_it_is_monitored_and_how_long_its_runs_are_kept() -> None:
+    # A new job must be added here, and so decide both.
+    assert {job.name for job in defs.jobs or []} == set(JOB_NAMES)
+    tags = {name: defs.resolve_job_def(name).run_tags for name in JOB_NAMES}
+    assert {name for name, job in tags.items() if job.get(MONITORED_TAG) == MONITORED} == set(JOB_NAMES)
+    # The daily usage runs are the history of every day and backfill: kept whatever the retention.
+    assert {name for name, job in tags.items() if job.get(RETENTION_TAG) == FREQUENT} == {
+        "cron_job",
+        "workspace_job",
+        "usage_refresh_job",
+    }
 
 
 def test_dagster_yaml_purges_ticks_and_is_a_valid_instance_config() -> None:

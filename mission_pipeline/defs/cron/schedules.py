@@ -7,6 +7,7 @@ import dagster as dg
 from mission_pipeline.defs.cron.assets import cron_job_runs, cron_jobs, cron_jobs_path
 from mission_pipeline.defs.cron.fingerprint import cron_source_fingerprint
 from mission_pipeline.defs.resources import OpenClawResource
+from mission_pipeline.defs.run_tags import FREQUENT, MONITORED, MONITORED_TAG, RETENTION_TAG
 from mission_pipeline.openclaw.config import load_config
 from mission_pipeline.openclaw.problems import ProblemLog
 
@@ -15,7 +16,10 @@ FINGERPRINT_TAG = "mission_pipeline/source_fingerprint"
 MAX_SKIP = dt.timedelta(hours=1)
 
 cron_job = dg.define_asset_job(
-    "cron_job", selection=[cron_jobs, cron_job_runs], description="Cron jobs and their run history."
+    "cron_job",
+    selection=[cron_jobs, cron_job_runs],
+    description="Cron jobs and their run history.",
+    tags={MONITORED_TAG: MONITORED, RETENTION_TAG: FREQUENT},
 )
 
 

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import dagster as dg
 
+from mission_pipeline.defs.run_tags import FREQUENT, MONITORED, MONITORED_TAG, RETENTION_TAG
 from mission_pipeline.defs.usage.ledger import openclaw_usage_events
 from mission_pipeline.defs.usage.partitions import usage_daily_partitions
 from mission_pipeline.defs.usage.rollups import agent_usage, agent_usage_by_model
@@ -13,13 +14,18 @@ from mission_pipeline.settings import get_settings
 
 _USAGE = dg.AssetSelection.assets(openclaw_usage_events, agent_usage_by_model, agent_usage)
 
+# Its runs are the usage history of every day (and every backfill): kept whatever the retention.
 usage_job = dg.define_asset_job(
-    "usage_job", selection=_USAGE, description="Usage events, then per-model and per-agent usage for a day."
+    "usage_job",
+    selection=_USAGE,
+    description="Usage events, then per-model and per-agent usage for a day.",
+    tags={MONITORED_TAG: MONITORED},
 )
 usage_refresh_job = dg.define_asset_job(
     "usage_refresh_job",
     selection=_USAGE | dg.AssetSelection.assets(openclaw_session_dumps),
     description="Today's usage and the session dump.",
+    tags={MONITORED_TAG: MONITORED, RETENTION_TAG: FREQUENT},
 )
 _TIMEZONE = get_settings().usage_timezone
 

@@ -2,10 +2,14 @@
 
 import dagster as dg
 
+from mission_pipeline.defs.run_tags import FREQUENT, MONITORED, MONITORED_TAG, RETENTION_TAG
 from mission_pipeline.defs.workspaces.assets import agent_workspaces
 
 workspace_job = dg.define_asset_job(
-    "workspace_job", selection=[agent_workspaces], description="Re-index every agent workspace."
+    "workspace_job",
+    selection=[agent_workspaces],
+    description="Re-index every agent workspace.",
+    tags={MONITORED_TAG: MONITORED, RETENTION_TAG: FREQUENT},
 )
 workspace_schedule = dg.ScheduleDefinition(
     name="workspace_schedule",
