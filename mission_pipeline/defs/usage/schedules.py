@@ -8,11 +8,11 @@ import dagster as dg
 from mission_pipeline.defs.run_tags import FREQUENT, MONITORED, MONITORED_TAG, RETENTION_TAG
 from mission_pipeline.defs.usage.ledger import openclaw_usage_events
 from mission_pipeline.defs.usage.partitions import usage_daily_partitions
-from mission_pipeline.defs.usage.rollups import agent_usage, agent_usage_by_model
+from mission_pipeline.defs.usage.rollups import agent_usage_rollups
 from mission_pipeline.defs.usage.sessions import openclaw_session_dumps
 from mission_pipeline.settings import get_settings
 
-_USAGE = dg.AssetSelection.assets(openclaw_usage_events, agent_usage_by_model, agent_usage)
+_USAGE = dg.AssetSelection.assets(openclaw_usage_events, agent_usage_rollups)
 
 # Its runs are the usage history of every day (and every backfill): kept whatever the retention.
 usage_job = dg.define_asset_job(
