@@ -14,6 +14,11 @@ from mission_pipeline.openclaw.problems import ProblemLog
 FINGERPRINT_TAG = "mission_pipeline/source_fingerprint"
 # Even with no visible change, refresh at least this often (a missed change, `next_run` drifting).
 MAX_SKIP = dt.timedelta(hours=1)
+TICK = dt.timedelta(minutes=5)  # cron_schedule's interval
+# cron_jobs is rewritten when the cron state changes, and at least every MAX_SKIP (plus a tick) when
+# it does not: an hour without a run is normal. Three ticks past that, warn; a whole forced refresh
+# missed, fail. A run that fails alerts by itself; this catches a schedule or daemon stopped.
+CRON_FRESHNESS = dg.FreshnessPolicy.time_window(warn_window=MAX_SKIP + 3 * TICK, fail_window=2 * MAX_SKIP)
 
 cron_job = dg.define_asset_job(
     "cron_job",
@@ -23,7 +28,11 @@ cron_job = dg.define_asset_job(
 )
 
 
-@dg.schedule(job=cron_job, cron_schedule="*/5 * * * *", default_status=dg.DefaultScheduleStatus.RUNNING)
+@dg.schedule(
+    job=cron_job,
+    cron_schedule="*/5 * * * *",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+)
 def cron_schedule(
     context: dg.ScheduleEvaluationContext, openclaw: OpenClawResource
 ) -> dg.RunRequest | dg.SkipReason:

@@ -28,6 +28,12 @@ usage_refresh_job = dg.define_asset_job(
     tags={MONITORED_TAG: MONITORED, RETENTION_TAG: FREQUENT},
 )
 _TIMEZONE = get_settings().usage_timezone
+# agent_usage is rewritten every hour (usage_hourly_schedule), so it is at most an hour and a run old.
+# Two hours means an hourly run went missing: warn; four (three missed), the dashboard's "today" is
+# hours behind: fail. A run that fails alerts by itself; this catches a schedule or daemon stopped.
+USAGE_FRESHNESS = dg.FreshnessPolicy.time_window(
+    warn_window=dt.timedelta(hours=2), fail_window=dt.timedelta(hours=4)
+)
 
 
 def _day_key(moment: dt.datetime) -> str:
