@@ -82,7 +82,7 @@ def test_a_missing_pricing_file_fails_at_once_without_retries(
     retried = [e for e in result.all_events if e.event_type == dg.DagsterEventType.STEP_UP_FOR_RETRY]
     assert retried == []
     failures = [e for e in result.all_events if e.is_step_failure]
-    assert {e.step_key for e in failures} == {"agent_usage_by_model", "agent_usage"}
+    assert {e.step_key for e in failures} == {"agent_usage_rollups"}  # both usage tables, one step
     for failure in failures:
         data = failure.step_failure_data
         assert data is not None and data.error is not None

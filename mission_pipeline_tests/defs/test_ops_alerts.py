@@ -1,4 +1,5 @@
-"""run_failure_alert_sensor on a real failed cron_job run: the log, a real webhook, secrets kept out."""
+"""run_failure_alert_sensor on a real failed cron_job run: the log, a real webhook, secrets kept out;
+and silence for a failed run of a job that is not tagged monitored."""
 
 import json
 import logging
@@ -153,3 +154,26 @@ def test_a_webhook_that_fails_does_not_raise(
         f"alert webhook did not accept the message ({'HTTP 500' if answer == '500' else 'URLError'})"
     ]
     assert url not in "".join(r.getMessage() for r in records)
+
+
+def test_a_failed_run_of_an_unmonitored_job_alerts_nobody(
+    instance: dg.DagsterInstance, webhook: Webhook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    @dg.op
+    def breaks() -> None:
+        raise RuntimeError("this run fails on purpose")
+
+    @dg.job(name="unmonitored_job")  # no mission_pipeline/monitored tag
+    def unmonitored_job() -> None:
+        breaks()
+
+    result = unmonitored_job.execute_in_process(instance=instance, raise_on_error=False)
+    assert not result.success
+    monkeypatch.setenv("ALERT_WEBHOOK_URL", webhook.url)
+    get_settings.cache_clear()
+    try:
+        records = evaluate(instance, result)
+    finally:
+        get_settings.cache_clear()  # no later test reads this webhook URL
+    assert records == []
+    assert webhook.bodies == []

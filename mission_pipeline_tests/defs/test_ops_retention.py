@@ -1,26 +1,27 @@
-"""run_retention_sensor: old finished runs of the frequent jobs go; recent, unfinished and other runs stay."""
+"""run_retention_sensor: old finished runs tagged frequent go; recent, unfinished and untagged runs stay."""
 
 import datetime as dt
 
 import dagster as dg
 import pytest
 
+from mission_pipeline.definitions import defs
 from mission_pipeline.defs.ops import retention
-from mission_pipeline.defs.ops.retention import FREQUENT_JOBS, purge_old_runs, run_retention_sensor
+from mission_pipeline.defs.ops.retention import purge_old_runs, run_retention_sensor
 from mission_pipeline.settings import get_settings
 
 KEEP_DAYS = 14
 
 
 def tiny_job(name: str, *, fails: bool = False) -> dg.JobDefinition:
-    """A one-op job carrying the name of a project job, so its runs look like the real ones."""
+    """A one-op job with the name and run tags of a project job, so its runs look like the real ones."""
 
     @dg.op(name="step")
     def step() -> None:
         if fails:
             raise RuntimeError("this run fails on purpose")
 
-    @dg.job(name=name)
+    @dg.job(name=name, tags=defs.resolve_job_def(name).run_tags)
     def _job() -> None:
         step()
 
@@ -42,7 +43,12 @@ def make_runs(instance: dg.DagsterInstance) -> dict[str, str]:
         ("usage daily ok", "usage_job", dg.DagsterRunStatus.SUCCESS),  # not frequent: backfill history
         ("cron running", "cron_job", dg.DagsterRunStatus.STARTED),  # still going: never deleted
     ]:
-        runs[label] = instance.create_run_for_job(tiny_job(name), status=status).run_id
+        job = tiny_job(name)
+        runs[label] = instance.create_run_for_job(job, status=status, tags=job.run_tags).run_id
+    # The tag decides, not the name: a run of cron_job launched without the job's tags is kept.
+    runs["untagged cron ok"] = instance.create_run_for_job(
+        tiny_job("cron_job"), status=dg.DagsterRunStatus.SUCCESS
+    ).run_id
     return runs
 
 
@@ -51,7 +57,10 @@ def remaining(instance: dg.DagsterInstance, runs: dict[str, str]) -> set[str]:
     return {label for label, run_id in runs.items() if instance.get_run_by_id(run_id) is not None}
 
 
-def test_purge_deletes_old_finished_runs_of_the_frequent_jobs_only(instance: dg.DagsterInstance) -> None:
+KEPT = {"usage daily ok", "cron running", "untagged cron ok"}
+
+
+def test_purge_deletes_old_finished_runs_tagged_frequent_only(instance: dg.DagsterInstance) -> None:
     runs = make_runs(instance)
     created = dt.datetime.now(dt.UTC)
     # Seen from just under KEEP_DAYS later the runs are recent: nothing goes.
@@ -59,9 +68,8 @@ def test_purge_deletes_old_finished_runs_of_the_frequent_jobs_only(instance: dg.
     assert remaining(instance, runs) == set(runs)
     # From just over KEEP_DAYS later they are old.
     assert purge_old_runs(instance, KEEP_DAYS, created + dt.timedelta(days=KEEP_DAYS, hours=1)) == 4
-    assert remaining(instance, runs) == {"usage daily ok", "cron running"}
+    assert remaining(instance, runs) == KEPT
     assert not instance.all_logs(runs["cron ok"])  # its event log went with it
-    assert set(FREQUENT_JOBS) == {"cron_job", "workspace_job", "usage_refresh_job"}
 
 
 def test_a_backlog_is_purged_in_batches(
@@ -71,7 +79,7 @@ def test_a_backlog_is_purged_in_batches(
     monkeypatch.setattr(retention, "_BATCH", 1)
     later = dt.datetime.now(dt.UTC) + dt.timedelta(days=KEEP_DAYS + 1)
     assert purge_old_runs(instance, KEEP_DAYS, later) == 4
-    assert remaining(instance, runs) == {"usage daily ok", "cron running"}
+    assert remaining(instance, runs) == KEPT
 
 
 def test_the_sensor_keeps_recent_runs(instance: dg.DagsterInstance) -> None:

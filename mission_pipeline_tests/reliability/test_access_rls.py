@@ -8,6 +8,7 @@
   function; and a self-test showing that a definer view would indeed bypass RLS (so the check matters).
 
 The rendered matrix is written to test-artifacts/reliability/access_matrix.md for RELIABILITY.md.
+The matrices run here only: `security/` holds the targeted cases and the self-tests of the matrix.
 """
 
 from __future__ import annotations
@@ -87,6 +88,8 @@ def _owner_outcomes(target: DatabaseTarget) -> dict[tuple[str, str], str]:
 def test_the_issue_matrix_holds_and_is_written_for_reliability_md(database: DatabaseTarget) -> None:
     results = run_matrix(database)
     tables = project_tables(database)
+    assert len(tables) == 7
+    assert len(results) == len(tables) * len(IDENTITIES) * len(OPERATIONS)
     wrong = [
         key
         for key, outcome in results.items()
@@ -103,6 +106,11 @@ def test_the_issue_matrix_holds_and_is_written_for_reliability_md(database: Data
         assert object_matrix.unexpected(conn, objects, everyone) == []
         sequences = [s.label for s in object_matrix.project_sequences(conn)]
         functions = [f.label for f in object_matrix.project_functions(conn)]
+    # Every identity column's sequence and both functions are found (the catalog, not a list, says so).
+    assert {"public.agent_usage_id_seq", "public.cron_jobs_id_seq", "public.agent_workspaces_id_seq"} <= set(
+        sequences
+    )
+    assert {object_matrix.READER_RULE, "mission_pipeline.touch_updated_at()"} <= set(functions)
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     owner_row = "| table owner (the pipeline's login; RLS does not apply) | " + " | ".join(

@@ -1,4 +1,8 @@
-"""Supabase RLS on a real PostgreSQL, with claims set the way PostgREST sets them."""
+"""Supabase RLS on a real PostgreSQL, with claims set the way PostgREST sets them.
+
+The whole matrix (every table x operation x identity of `rls_matrix`) runs once, in
+`reliability/test_access_rls.py`, which also writes it out for RELIABILITY.md.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +12,6 @@ import psycopg
 import pytest
 
 from mission_pipeline.warehouse.database import DatabaseTarget
-from mission_pipeline_tests.security.rls_matrix import (
-    IDENTITIES,
-    OPERATIONS,
-    expected,
-    project_tables,
-    render_markdown,
-    run_matrix,
-)
 
 
 def _read_as(target: DatabaseTarget, claims: dict[str, object]) -> int:
@@ -38,19 +34,6 @@ def test_a_supliful_user_reads(database: DatabaseTarget) -> None:
 
 def test_a_lookalike_domain_reads_nothing(database: DatabaseTarget) -> None:
     assert _read_as(database, {"role": "authenticated", "email": "ops@supliful.com.evil.io"}) == 0
-
-
-def test_the_full_access_matrix_holds(database: DatabaseTarget) -> None:
-    results = run_matrix(database)
-    tables = project_tables(database)
-    assert len(tables) == 7
-    assert len(results) == len(tables) * len(IDENTITIES) * len(OPERATIONS)
-    wrong = {
-        key: outcome
-        for key, outcome in results.items()
-        if (outcome == "allowed") != expected(next(i for i in IDENTITIES if i.label == key[2]), key[1])
-    }
-    assert wrong == {}, render_markdown(results)
 
 
 def test_no_claims_read_nothing(database: DatabaseTarget) -> None:

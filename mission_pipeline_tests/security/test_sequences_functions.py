@@ -1,7 +1,8 @@
 """Sequences and functions on a database migrated like Supabase (default privileges included).
 
 The compat bootstrap grants the API roles ALL on everything created in public, as Supabase's initial
-schema does, so these tests pass only because the migrations revoke it.
+schema does, so these tests pass only because the migrations revoke it. The object matrix over every
+identity runs once, in `reliability/test_access_rls.py`; here, its self-test and the attacks it stops.
 """
 
 from __future__ import annotations
@@ -13,33 +14,14 @@ from mission_pipeline.warehouse.database import DatabaseTarget
 from mission_pipeline.warehouse.migrations import apply_migrations, load_migrations
 from mission_pipeline_tests.fixtures.postgres import query
 from mission_pipeline_tests.security.object_matrix import (
-    READER_RULE,
-    project_functions,
     project_sequences,
-    render_markdown,
     run_object_matrix,
     unexpected,
 )
-from mission_pipeline_tests.security.rls_matrix import IDENTITIES, Identity, _user
+from mission_pipeline_tests.security.rls_matrix import Identity, _user
 
 BIGINT_MAX = 2**63 - 1
 REVOKING_MIGRATION = "20261205000000"
-
-
-def test_no_api_role_moves_a_sequence_or_calls_a_function_but_the_reader_rule(
-    database: DatabaseTarget,
-) -> None:
-    with database.connect(autocommit=True) as conn:
-        sequences = [s.label for s in project_sequences(conn)]
-        functions = [f.label for f in project_functions(conn)]
-        results = run_object_matrix(conn, IDENTITIES)
-        wrong = unexpected(conn, results, IDENTITIES)
-    # Every identity column's sequence and both functions are found (the catalog, not a list, says so).
-    assert {"public.agent_usage_id_seq", "public.cron_jobs_id_seq", "public.agent_workspaces_id_seq"} <= set(
-        sequences
-    )
-    assert {READER_RULE, "mission_pipeline.touch_updated_at()"} <= set(functions)
-    assert wrong == [], render_markdown(results, IDENTITIES)
 
 
 @pytest.mark.parametrize("role", ["anon", "authenticated"])

@@ -7,19 +7,32 @@ import dagster as dg
 from mission_pipeline.defs.cron.assets import cron_job_runs, cron_jobs, cron_jobs_path
 from mission_pipeline.defs.cron.fingerprint import cron_source_fingerprint
 from mission_pipeline.defs.resources import OpenClawResource
+from mission_pipeline.defs.run_tags import FREQUENT, MONITORED, MONITORED_TAG, RETENTION_TAG
 from mission_pipeline.openclaw.config import load_config
 from mission_pipeline.openclaw.problems import ProblemLog
 
 FINGERPRINT_TAG = "mission_pipeline/source_fingerprint"
 # Even with no visible change, refresh at least this often (a missed change, `next_run` drifting).
 MAX_SKIP = dt.timedelta(hours=1)
+TICK = dt.timedelta(minutes=5)  # cron_schedule's interval
+# cron_jobs is rewritten when the cron state changes, and at least every MAX_SKIP (plus a tick) when
+# it does not: an hour without a run is normal. Three ticks past that, warn; a whole forced refresh
+# missed, fail. A run that fails alerts by itself; this catches a schedule or daemon stopped.
+CRON_FRESHNESS = dg.FreshnessPolicy.time_window(warn_window=MAX_SKIP + 3 * TICK, fail_window=2 * MAX_SKIP)
 
 cron_job = dg.define_asset_job(
-    "cron_job", selection=[cron_jobs, cron_job_runs], description="Cron jobs and their run history."
+    "cron_job",
+    selection=[cron_jobs, cron_job_runs],
+    description="Cron jobs and their run history.",
+    tags={MONITORED_TAG: MONITORED, RETENTION_TAG: FREQUENT},
 )
 
 
-@dg.schedule(job=cron_job, cron_schedule="*/5 * * * *", default_status=dg.DefaultScheduleStatus.RUNNING)
+@dg.schedule(
+    job=cron_job,
+    cron_schedule="*/5 * * * *",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+)
 def cron_schedule(
     context: dg.ScheduleEvaluationContext, openclaw: OpenClawResource
 ) -> dg.RunRequest | dg.SkipReason:

@@ -1,4 +1,7 @@
-"""Reports failed runs of the scheduled jobs: in the log, and to a webhook when one is configured."""
+"""Reports failed runs of the monitored jobs: in the log, and to a webhook when one is configured.
+
+A job asks for it with the run tag `MONITORED_TAG` (see `defs.run_tags`); this module knows no job.
+"""
 
 import json
 import urllib.error
@@ -6,13 +9,9 @@ import urllib.request
 
 import dagster as dg
 
-from mission_pipeline.defs.cron.schedules import cron_job
-from mission_pipeline.defs.usage.schedules import usage_job, usage_refresh_job
-from mission_pipeline.defs.workspaces.definitions import workspace_job
+from mission_pipeline.defs.run_tags import MONITORED, MONITORED_TAG
 from mission_pipeline.redaction import redact
 from mission_pipeline.settings import get_settings
-
-MONITORED_JOBS = [usage_job, usage_refresh_job, cron_job, workspace_job]
 
 
 def failure_message(job_name: str, run_id: str, error: str | None) -> str:
@@ -56,14 +55,18 @@ def post_webhook(url: str, payload: dict[str, str], timeout: float = 10.0) -> st
         return type(exc).__name__
 
 
+# No job list: the sensor sees every failed run of this code location and the run's tags decide.
 @dg.run_failure_sensor(
     name="run_failure_alert_sensor",
-    monitored_jobs=MONITORED_JOBS,
+    monitor_all_code_locations=False,
     default_status=dg.DefaultSensorStatus.RUNNING,
+    description=f"Reports failed runs of the jobs tagged {MONITORED_TAG}={MONITORED} (ALERT_WEBHOOK_URL).",
 )
 def run_failure_alert_sensor(context: dg.RunFailureSensorContext) -> None:
-    """Logs each failed run of the scheduled jobs and POSTs it to ALERT_WEBHOOK_URL if set."""
+    """Logs each failed run of a monitored job and POSTs it to ALERT_WEBHOOK_URL if set."""
     run = context.dagster_run
+    if run.tags.get(MONITORED_TAG) != MONITORED:
+        return
     error = step_error(context.instance, run.run_id) or (
         context.failure_event.message if context.failure_event else None
     )

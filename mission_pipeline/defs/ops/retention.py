@@ -1,13 +1,16 @@
-"""Deletes old finished runs of the frequent jobs: OSS dagster.yaml purges ticks, not runs."""
+"""Deletes old finished runs of the frequent jobs: OSS dagster.yaml purges ticks, not runs.
+
+A job is frequent when its runs carry the tag `RETENTION_TAG`=`FREQUENT` (see `defs.run_tags`).
+"""
 
 import datetime as dt
 import time
 
 import dagster as dg
 
+from mission_pipeline.defs.run_tags import FREQUENT, RETENTION_TAG
 from mission_pipeline.settings import get_settings
 
-FREQUENT_JOBS = ("cron_job", "workspace_job", "usage_refresh_job")
 _FINISHED = [dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED]
 _BATCH = 500
 # A backlog (retention just turned on) is worked off in batches, well inside the sensor's 60 s timeout.
@@ -15,20 +18,18 @@ _BUDGET_SECONDS = 30.0
 
 
 def purge_old_runs(instance: dg.DagsterInstance, keep_days: int, now: dt.datetime) -> int:
-    """Delete finished runs of the frequent jobs created before now - keep_days; returns how many."""
+    """Delete finished runs tagged frequent created before now - keep_days; returns how many."""
     cutoff = now - dt.timedelta(days=keep_days)
+    old = dg.RunsFilter(tags={RETENTION_TAG: FREQUENT}, statuses=_FINISHED, created_before=cutoff)
     deadline = time.monotonic() + _BUDGET_SECONDS
     deleted = 0
-    for job in FREQUENT_JOBS:
-        while time.monotonic() < deadline:
-            records = instance.get_run_records(
-                dg.RunsFilter(job_name=job, statuses=_FINISHED, created_before=cutoff), limit=_BATCH
-            )
-            for record in records:
-                instance.delete_run(record.dagster_run.run_id)
-                deleted += 1
-            if len(records) < _BATCH:
-                break
+    while time.monotonic() < deadline:
+        records = instance.get_run_records(old, limit=_BATCH)
+        for record in records:
+            instance.delete_run(record.dagster_run.run_id)
+            deleted += 1
+        if len(records) < _BATCH:
+            break
     return deleted
 
 
@@ -36,7 +37,8 @@ def purge_old_runs(instance: dg.DagsterInstance, keep_days: int, now: dt.datetim
     name="run_retention_sensor",
     minimum_interval_seconds=3600,
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Keeps RUN_RETENTION_DAYS of runs of the 5-minute and hourly jobs (0 keeps all).",
+    description=f"Keeps RUN_RETENTION_DAYS of runs tagged {RETENTION_TAG}={FREQUENT}: the 5-minute and "
+    "hourly jobs (0 keeps all).",
 )
 def run_retention_sensor(context: dg.SensorEvaluationContext) -> dg.SkipReason:
     """Purges old runs of the frequent jobs so the instance does not grow without bound."""

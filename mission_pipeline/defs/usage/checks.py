@@ -14,6 +14,9 @@ from mission_pipeline.pricing.catalog import Pricing
 from mission_pipeline.pricing.fallback import fallback_source
 from mission_pipeline.warehouse.resource import PostgresWarehouse
 
+# agent_usage and agent_usage_by_model are one multi-asset: a check result names its asset.
+AGENT_USAGE = dg.AssetKey("agent_usage")
+AGENT_USAGE_BY_MODEL = dg.AssetKey("agent_usage_by_model")
 _LEDGER_WINDOW = "from openclaw_usage_events where occurred_at >= %s and occurred_at < %s"
 _TOKENS = ("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens")
 
@@ -61,6 +64,7 @@ def usage_matches_ledger(
     names = [*_TOKENS, "message_count"]
     return dg.AssetCheckResult(
         check_name="totals_match_ledger",
+        asset_key=AGENT_USAGE,
         passed=tuple(int(v) for v in ledger) == written,
         metadata={f"ledger_{n}": int(v) for n, v in zip(names, ledger, strict=True)}
         | {f"agent_usage_{n}": v for n, v in zip(names, written, strict=True)},
@@ -72,7 +76,10 @@ def usage_tokens_non_negative(usage: pd.DataFrame) -> dg.AssetCheckResult:
     numeric = [*_TOKENS, "total_cost", "message_count"]
     bad = int((usage[numeric] < 0).any(axis=1).sum()) if len(usage) else 0
     return dg.AssetCheckResult(
-        check_name="tokens_non_negative", passed=bad == 0, metadata={"negative_rows": bad}
+        check_name="tokens_non_negative",
+        asset_key=AGENT_USAGE,
+        passed=bad == 0,
+        metadata={"negative_rows": bad},
     )
 
 
@@ -85,6 +92,7 @@ def all_models_priced(by_model: pd.DataFrame, pricing: Pricing) -> dg.AssetCheck
     models, by_fallback = sorted(set(unpriced["model"])), sorted(set(fallback["model"]))
     return dg.AssetCheckResult(
         check_name="all_models_priced",
+        asset_key=AGENT_USAGE_BY_MODEL,
         passed=not models,
         severity=dg.AssetCheckSeverity.WARN,
         description=(

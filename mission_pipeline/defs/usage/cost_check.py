@@ -81,6 +81,7 @@ def cost_matches_recorded(
         metadata["openclaw_rates_skipped"] = "; ".join(rates.skipped)
     return dg.AssetCheckResult(
         check_name=CHECK_NAME,
+        asset_key=SPEC.asset_key,
         passed=all(d.status.explained for d in days),
         severity=dg.AssetCheckSeverity.WARN,
         metadata=metadata,

@@ -19,7 +19,11 @@ from mission_pipeline.warehouse.resource import PostgresWarehouse
     kinds={"python", "postgres"},
     metadata={"write_mode": "upsert", "partition_expr": "occurred_at", "primary_key": ["event_id"]},
     check_specs=[
-        dg.AssetCheckSpec("tokens_non_negative", asset="openclaw_usage_events"),
+        dg.AssetCheckSpec(
+            "tokens_non_negative",
+            asset="openclaw_usage_events",
+            description="No ledger row of the window has a negative token count.",
+        ),
         dg.AssetCheckSpec(
             "source_lines_readable",
             asset="openclaw_usage_events",

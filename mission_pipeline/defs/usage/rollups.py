@@ -1,4 +1,8 @@
-"""Daily usage per agent, model and price tier, and per agent: summed in Postgres from the ledger, priced."""
+"""Daily usage per agent, model and price tier, and per agent: summed in Postgres from the ledger, priced.
+
+Both tables come from one aggregate of the ledger (`priced_usage`), so they are one multi-asset: a run
+prices the window once and writes whichever of the two it selected.
+"""
 
 from collections.abc import Iterator
 from typing import Any
@@ -7,9 +11,10 @@ import dagster as dg
 import pandas as pd
 
 from mission_pipeline.defs.resources import OpenClawResource
+from mission_pipeline.defs.retries import DATABASE_RETRY, retry_transient_only
 from mission_pipeline.defs.usage import checks, cost_check
 from mission_pipeline.defs.usage.ledger import openclaw_usage_events
-from mission_pipeline.defs.usage.partitions import daily_usage_asset
+from mission_pipeline.defs.usage.partitions import usage_daily_partitions
 from mission_pipeline.defs.usage.priced_usage import priced_usage_by_model
 from mission_pipeline.defs.usage.summary import usage_metadata
 from mission_pipeline.pricing.catalog import Pricing
@@ -17,6 +22,8 @@ from mission_pipeline.pricing.costs import COST_COLUMNS, RATE_COLUMNS, TOKEN_COL
 from mission_pipeline.settings import get_settings
 from mission_pipeline.warehouse.resource import PostgresWarehouse
 
+BY_MODEL = checks.AGENT_USAGE_BY_MODEL
+BY_AGENT = checks.AGENT_USAGE
 AGENT_USAGE_COLUMNS = [
     "agent_id",
     "date",
@@ -33,41 +40,6 @@ def load_pricing() -> Pricing:
     return Pricing.load(get_settings().pricing_file)
 
 
-@daily_usage_asset(
-    deps=[openclaw_usage_events],
-    kinds={"postgres"},
-    metadata={
-        "write_mode": "replace_partition",
-        "partition_expr": "date",
-        "primary_key": ["agent_id", "date", "model", "price_tier"],
-    },
-    check_specs=[
-        dg.AssetCheckSpec("all_models_priced", asset="agent_usage_by_model"),
-        cost_check.SPEC,
-    ],
-)
-def agent_usage_by_model(
-    context: dg.AssetExecutionContext, warehouse: PostgresWarehouse, openclaw: OpenClawResource
-) -> Iterator[Any]:
-    """Daily tokens and cost per agent and model, summed in Postgres from the ledger."""
-    window = context.partition_time_window
-    timezone = get_settings().usage_timezone
-    pricing = load_pricing()
-    priced = priced_usage_by_model(warehouse, window, timezone, pricing)
-    unpriced = sorted(set(priced.loc[~priced["priced"], "model"]))
-    if unpriced:
-        context.log.warning(f"no price for {', '.join(unpriced)}: tokens counted, cost left empty")
-    metadata: dict[str, dg.RawMetadataValue] = {
-        "unpriced_models": ", ".join(unpriced) or "none",
-        "pricing": pricing.source,
-        "rates_applied": dg.MetadataValue.md(rates_applied(priced)),
-    }
-    yield dg.Output(priced, metadata=metadata)
-    yield checks.all_models_priced(priced, pricing)
-    # OpenClaw's own rates (openclaw.json) tell a price-list difference from a wrong token count.
-    yield cost_check.cost_matches_recorded(warehouse, window, timezone, priced, pricing, openclaw.state_dir())
-
-
 def rates_applied(priced: pd.DataFrame) -> str:
     """Each model's tier with its rates and their source: where every cost of the run came from."""
     columns = ["model", "price_tier", "price_source", *RATE_COLUMNS]
@@ -75,6 +47,21 @@ def rates_applied(priced: pd.DataFrame) -> str:
         return "no usage"
     applied = priced[columns].drop_duplicates().sort_values(["model", "price_tier"])
     return str(applied.to_markdown(index=False))
+
+
+def by_model_output(
+    context: dg.AssetExecutionContext, by_model: pd.DataFrame, pricing: Pricing
+) -> dg.Output[pd.DataFrame]:
+    """agent_usage_by_model's rows, with the models left unpriced and the rates every cost came from."""
+    unpriced = sorted(set(by_model.loc[~by_model["priced"], "model"]))
+    if unpriced:
+        context.log.warning(f"no price for {', '.join(unpriced)}: tokens counted, cost left empty")
+    metadata: dict[str, dg.RawMetadataValue] = {
+        "unpriced_models": ", ".join(unpriced) or "none",
+        "pricing": pricing.source,
+        "rates_applied": dg.MetadataValue.md(rates_applied(by_model)),
+    }
+    return dg.Output(by_model, output_name=BY_MODEL.path[-1], metadata=metadata)
 
 
 def roll_up_by_agent(by_model: pd.DataFrame) -> pd.DataFrame:
@@ -106,28 +93,86 @@ def roll_up_by_agent(by_model: pd.DataFrame) -> pd.DataFrame:
     return out[AGENT_USAGE_COLUMNS]
 
 
-@daily_usage_asset(
-    deps=[openclaw_usage_events],
-    kinds={"postgres"},
-    metadata={
-        "write_mode": "replace_partition",
-        "partition_expr": "date",
-        "primary_key": ["agent_id", "date"],
-    },
-    check_specs=[
-        dg.AssetCheckSpec("tokens_non_negative", asset="agent_usage"),
-        dg.AssetCheckSpec(
-            "totals_match_ledger", asset="agent_usage", additional_deps=[openclaw_usage_events]
-        ),
-    ],
+_ALL_MODELS_PRICED = dg.AssetCheckSpec(
+    "all_models_priced",
+    asset=BY_MODEL,
+    description="Every model of the window has a price (warns; an unpriced model's cost is left empty).",
 )
-def agent_usage(context: dg.AssetExecutionContext, warehouse: PostgresWarehouse) -> Iterator[Any]:
-    """Daily tokens and USD cost per agent: the Mission Control usage table."""
-    # From the ledger itself, like agent_usage_by_model: correct whichever of the two a run selects.
+_TOKENS_NON_NEGATIVE = dg.AssetCheckSpec(
+    "tokens_non_negative",
+    asset=BY_AGENT,
+    description="No agent_usage row has a negative token count, cost or call count.",
+)
+_TOTALS_MATCH_LEDGER = dg.AssetCheckSpec(
+    "totals_match_ledger",
+    asset=BY_AGENT,
+    additional_deps=[openclaw_usage_events],
+    description="agent_usage's token sums and call counts equal the ledger's for the same window.",
+)
+
+
+# One step prices the window once for both tables; a run that selects one writes only that one.
+# A spec without an IO manager key is a Nothing output: the key makes the frames go to the warehouse.
+@dg.multi_asset(
+    name="agent_usage_rollups",
+    specs=[
+        dg.AssetSpec(
+            BY_MODEL,
+            deps=[openclaw_usage_events],
+            kinds={"postgres"},
+            description="Daily tokens and cost per agent and model, summed in Postgres from the ledger.",
+            metadata={
+                "write_mode": "replace_partition",
+                "partition_expr": "date",
+                "primary_key": ["agent_id", "date", "model", "price_tier"],
+            },
+        ).with_io_manager_key("io_manager"),
+        dg.AssetSpec(
+            BY_AGENT,
+            deps=[openclaw_usage_events],
+            kinds={"postgres"},
+            description="Daily tokens and USD cost per agent: the Mission Control usage table.",
+            metadata={
+                "write_mode": "replace_partition",
+                "partition_expr": "date",
+                "primary_key": ["agent_id", "date"],
+            },
+        ).with_io_manager_key("io_manager"),
+    ],
+    check_specs=[_ALL_MODELS_PRICED, cost_check.SPEC, _TOKENS_NON_NEGATIVE, _TOTALS_MATCH_LEDGER],
+    can_subset=True,
+    group_name="usage",
+    partitions_def=usage_daily_partitions,
+    # A backfill of any range is one run that prices it once; database hiccups are retried.
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    retry_policy=DATABASE_RETRY,
+)
+@retry_transient_only
+def agent_usage_rollups(
+    context: dg.AssetExecutionContext, warehouse: PostgresWarehouse, openclaw: OpenClawResource
+) -> Iterator[Any]:
+    """The ledger's window priced once, written per agent and model and per agent (the selected ones)."""
     window = context.partition_time_window
-    by_model = priced_usage_by_model(warehouse, window, get_settings().usage_timezone, load_pricing())
+    timezone = get_settings().usage_timezone
+    pricing = load_pricing()
+    by_model = priced_usage_by_model(warehouse, window, timezone, pricing)
+    selected = context.selected_asset_check_keys
+    if BY_MODEL in context.selected_asset_keys:
+        yield by_model_output(context, by_model, pricing)
+    if _ALL_MODELS_PRICED.key in selected:
+        yield checks.all_models_priced(by_model, pricing)
+    if cost_check.SPEC.key in selected:
+        # OpenClaw's own rates (openclaw.json) tell a price-list difference from a wrong token count.
+        yield cost_check.cost_matches_recorded(
+            warehouse, window, timezone, by_model, pricing, openclaw.state_dir()
+        )
     usage = roll_up_by_agent(by_model)
-    single_day = len(context.partition_keys) == 1
-    yield dg.Output(usage, metadata=usage_metadata(usage, single_day=single_day))
-    yield checks.usage_tokens_non_negative(usage)
-    yield checks.usage_matches_ledger(warehouse, context.partition_time_window, usage)
+    if BY_AGENT in context.selected_asset_keys:
+        single_day = len(context.partition_keys) == 1
+        yield dg.Output(
+            usage, output_name=BY_AGENT.path[-1], metadata=usage_metadata(usage, single_day=single_day)
+        )
+    if _TOKENS_NON_NEGATIVE.key in selected:
+        yield checks.usage_tokens_non_negative(usage)
+    if _TOTALS_MATCH_LEDGER.key in selected:
+        yield checks.usage_matches_ledger(warehouse, window, usage)

@@ -5,23 +5,35 @@ from zoneinfo import ZoneInfo
 
 import dagster as dg
 
+from mission_pipeline.defs.run_tags import FREQUENT, MONITORED, MONITORED_TAG, RETENTION_TAG
 from mission_pipeline.defs.usage.ledger import openclaw_usage_events
 from mission_pipeline.defs.usage.partitions import usage_daily_partitions
-from mission_pipeline.defs.usage.rollups import agent_usage, agent_usage_by_model
+from mission_pipeline.defs.usage.rollups import agent_usage_rollups
 from mission_pipeline.defs.usage.sessions import openclaw_session_dumps
 from mission_pipeline.settings import get_settings
 
-_USAGE = dg.AssetSelection.assets(openclaw_usage_events, agent_usage_by_model, agent_usage)
+_USAGE = dg.AssetSelection.assets(openclaw_usage_events, agent_usage_rollups)
 
+# Its runs are the usage history of every day (and every backfill): kept whatever the retention.
 usage_job = dg.define_asset_job(
-    "usage_job", selection=_USAGE, description="Usage events, then per-model and per-agent usage for a day."
+    "usage_job",
+    selection=_USAGE,
+    description="Usage events, then per-model and per-agent usage for a day.",
+    tags={MONITORED_TAG: MONITORED},
 )
 usage_refresh_job = dg.define_asset_job(
     "usage_refresh_job",
     selection=_USAGE | dg.AssetSelection.assets(openclaw_session_dumps),
     description="Today's usage and the session dump.",
+    tags={MONITORED_TAG: MONITORED, RETENTION_TAG: FREQUENT},
 )
 _TIMEZONE = get_settings().usage_timezone
+# agent_usage is rewritten every hour (usage_hourly_schedule), so it is at most an hour and a run old.
+# Two hours means an hourly run went missing: warn; four (three missed), the dashboard's "today" is
+# hours behind: fail. A run that fails alerts by itself; this catches a schedule or daemon stopped.
+USAGE_FRESHNESS = dg.FreshnessPolicy.time_window(
+    warn_window=dt.timedelta(hours=2), fail_window=dt.timedelta(hours=4)
+)
 
 
 def _day_key(moment: dt.datetime) -> str:
