@@ -99,15 +99,3 @@ def line_time(value: Any) -> datetime | None:
         moment = (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
         return moment if is_plausible_call_time(moment) else None
     return epoch_ms_to_utc(value, plausible=True)  # None for anything but a number
-
-
-def storable_text(value: str) -> str:
-    """`value` when PostgreSQL text can hold it; ValueError (NUL, lone surrogate) when not."""
-    if "\x00" in value:
-        raise ValueError("holds a NUL character")
-    if not value.isascii():
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            raise ValueError("holds a lone surrogate") from None
-    return value

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
+from mission_pipeline.openclaw.text import check_postgres_text
 from mission_pipeline.openclaw.usage_call import (
     MAX_COST_USD,
     MAX_TEXT,
@@ -18,12 +19,11 @@ from mission_pipeline.openclaw.usage_call import (
     BadLine,
     ParsedCall,
     make_call,
-    storable_text,
 )
 
 Count = Annotated[int, Field(strict=True, ge=0, le=MAX_TOKENS)]
 Money = Annotated[float, Field(strict=True, ge=0, le=MAX_COST_USD, allow_inf_nan=False)]
-Text = Annotated[str, Field(strict=True, max_length=MAX_TEXT), AfterValidator(storable_text)]
+Text = Annotated[str, Field(strict=True, max_length=MAX_TEXT), AfterValidator(check_postgres_text)]
 
 
 class _Lenient(BaseModel):

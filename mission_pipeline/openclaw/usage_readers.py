@@ -10,17 +10,14 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Generator, Iterable, Iterator
 from pathlib import Path
-from typing import NamedTuple, overload
+from typing import NamedTuple
 
+from mission_pipeline.openclaw.layout import agent_db_path, sessions_dir
 from mission_pipeline.openclaw.problems import ProblemLog
+from mission_pipeline.openclaw.sqlite_files import connect_readonly, table_columns
+from mission_pipeline.openclaw.text import escape_undecodable
 from mission_pipeline.openclaw.transcripts import sqlite as db
-from mission_pipeline.openclaw.transcripts.files import (
-    SessionFile,
-    agent_db_path,
-    list_session_files,
-    relative,
-    sessions_dir,
-)
+from mission_pipeline.openclaw.transcripts.files import SessionFile, list_session_files, relative
 from mission_pipeline.openclaw.transcripts.jsonl import (
     ArchiveError,
     Line,
@@ -78,7 +75,7 @@ class AgentReader:
         if self._db_failed or not self.db_path.is_file():
             return
         try:
-            conn = db.connect_readonly(self.db_path)
+            conn = connect_readonly(self.db_path)
         except sqlite3.Error as exc:
             self._db_failed = True  # reported once per read, and not waited for again
             self.problems.add(self.db_rel, f"cannot open agent database: {exc}")
@@ -93,7 +90,7 @@ class AgentReader:
 
     def _sqlite_rows(self, conn: sqlite3.Connection) -> Iterator[Found]:
         w = self.window
-        has_zstd = "event_zstd" in db.table_columns(conn, "transcript_events")
+        has_zstd = "event_zstd" in table_columns(conn, "transcript_events")
         for window in db.plan_windows(conn, w.start_ms, w.end_ms):
             try:
                 yield from self._session_rows(conn, window, has_zstd)
@@ -101,12 +98,12 @@ class AgentReader:
                 raise  # locked, busy or I/O: the next session would fail the same way
             except sqlite3.DatabaseError as exc:
                 # A damaged page loses this transcript, not the agent's others.
-                where = f"transcript_events session_id={storable(window.session_id)}"
+                where = f"transcript_events session_id={escape_undecodable(window.session_id)}"
                 self.problems.add(self.db_rel, f"transcript unreadable: {exc}", row=where)
 
     def _session_rows(self, conn: sqlite3.Connection, window: db.Window, has_zstd: bool) -> Iterator[Found]:
         w = self.window
-        sid, key = storable(window.session_id), storable(window.session_key)
+        sid, key = escape_undecodable(window.session_id), escape_undecodable(window.session_key)
         where = f"transcript_events session_id={sid} seq="
         for seq, data in db.iter_events(conn, window.session_id, w.start_ms, w.end_ms, has_zstd=has_zstd):
             if isinstance(data, db.Unreadable):
@@ -126,14 +123,14 @@ class AgentReader:
             if row.table == db.ARCHIVE_TABLE and row.archive_name in self._archives_done:
                 continue  # published as a file in sessions/ and read from there
             if row.in_db:
-                label = storable(f"{self.db_rel}#{row.table}/{row.archive_name}")
+                label = escape_undecodable(f"{self.db_rel}#{row.table}/{row.archive_name}")
                 # Fetched whole (compressed size) so no read transaction stays open while the
                 # caller works through the events.
                 blob = db.archive_blob(conn, row)
                 lines: Iterable[Line] = iter_blob_lines(blob or b"", compressed=row.compressed)
             else:
                 path = sessions_dir(self.state_dir, self.agent_id) / "cold" / row.archive_name
-                label = storable(relative(self.state_dir, path))
+                label = escape_undecodable(relative(self.state_dir, path))
                 lines = iter_file_lines(path, compressed=True)
             if row.cold:
                 lines = unwrap_cold_records(lines)
@@ -147,9 +144,11 @@ class AgentReader:
             try:
                 self._files = list_session_files(folder)
                 for file in self._files:
-                    if not file.name.isascii() and storable(file.name) != file.name:
+                    if not file.name.isascii() and escape_undecodable(file.name) != file.name:
                         where = relative(self.state_dir, folder)
-                        self.problems.add(where, f"file name is not UTF-8, read as {storable(file.name)}")
+                        self.problems.add(
+                            where, f"file name is not UTF-8, read as {escape_undecodable(file.name)}"
+                        )
             except FileNotFoundError:
                 self._files = []
             except OSError as exc:
@@ -166,7 +165,7 @@ class AgentReader:
         if began is not None and w.end_ms is not None and began >= w.end_ms + db.MARGIN_MS:
             self._archives_done.add(file.name)
             return  # its header (first line) is later than the window
-        label = storable(relative(self.state_dir, file.path))
+        label = escape_undecodable(relative(self.state_dir, file.path))
         key = self._key_for(file.session_id)
         lines = iter_file_lines(file.path, compressed=file.compressed)
         complete = yield from self._lines(lines, label, file.session_id, key, file.kind)
@@ -178,7 +177,7 @@ class AgentReader:
     ) -> Generator[Found, None, bool]:
         """Calls on these lines; returns False when reading stopped early (already reported)."""
         number = 0
-        sid, skey = storable(session_id), storable(key)
+        sid, skey = escape_undecodable(session_id), escape_undecodable(key)
         try:
             for number, data in lines:
                 if data is None:
@@ -205,7 +204,7 @@ class AgentReader:
             keys = file_era_keys(self.state_dir, self.agent_id, self.problems)
             if not self._db_failed and self.db_path.is_file():
                 try:
-                    conn = db.connect_readonly(self.db_path)
+                    conn = connect_readonly(self.db_path)
                     try:
                         keys.update(db.session_keys(conn))
                     finally:
@@ -216,23 +215,3 @@ class AgentReader:
         key = self._keys.get(session_id)
         # The cron run logs name only the sessions of past cron runs: read them only for those.
         return key if key is not None else self._cron.keys().get(session_id)
-
-
-@overload
-def storable(text: str) -> str: ...
-@overload
-def storable(text: None) -> None: ...
-def storable(text: str | None) -> str | None:
-    """`text` as PostgreSQL can store it: bytes that were not UTF-8 (a file name, a SQLite TEXT value
-    decoded with surrogateescape) shown as \\xNN escapes; anything else unchanged."""
-    if text is None or text.isascii():
-        return text
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        try:
-            raw = text.encode("utf-8", "surrogateescape")
-        except UnicodeEncodeError:
-            raw = text.encode("utf-8", "surrogatepass")
-        return raw.decode("utf-8", "backslashreplace")
-    return text

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from mission_pipeline.openclaw.cron import CronSnapshot, read_cron_jobs
+from mission_pipeline.openclaw.cron.jobs import CronSnapshot, read_cron_jobs
 from mission_pipeline.openclaw.problems import ProblemLog
 from mission_pipeline_tests.conftest import sample_dir
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from mission_pipeline.openclaw.cli import find_openclaw_cli
-from mission_pipeline.openclaw.cron import CronSnapshot, read_cron_jobs
+from mission_pipeline.openclaw.cron.jobs import CronSnapshot, read_cron_jobs
 from mission_pipeline.openclaw.problems import ProblemLog
 from mission_pipeline_tests.conftest import sample_dir
 from mission_pipeline_tests.openclaw_state._support import FAKE_CLI, FAKE_COMMAND

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from mission_pipeline.openclaw.cron import CronSnapshot, read_cron_jobs
+from mission_pipeline.openclaw.cron.jobs import CronSnapshot, read_cron_jobs
 from mission_pipeline.openclaw.problems import ProblemLog
 from mission_pipeline_tests.openclaw_state._support import (
     make_writable,

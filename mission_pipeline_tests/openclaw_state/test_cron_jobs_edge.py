@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from mission_pipeline.openclaw.cron import CronSnapshot
+from mission_pipeline.openclaw.cron.jobs import CronSnapshot
 from mission_pipeline.openclaw.problems import ProblemLog
 from mission_pipeline_tests.openclaw_state._support import make_writable, read_jobs, state_db
 

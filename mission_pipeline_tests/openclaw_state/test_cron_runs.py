@@ -10,7 +10,7 @@ from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
-from mission_pipeline.openclaw.cron_runs import CronRunRecord, read_cron_runs
+from mission_pipeline.openclaw.cron.runs import CronRunRecord, read_cron_runs
 from mission_pipeline.openclaw.problems import ProblemLog
 from mission_pipeline_tests.openclaw_state._support import make_writable, recorded
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mission_pipeline.openclaw.cron_schedule import humanize_ms, job_record, schedule_text
+from mission_pipeline.openclaw.cron.schedule import humanize_ms, job_record, schedule_text
 from mission_pipeline.openclaw.problems import ProblemLog
 
 

@@ -10,8 +10,8 @@ from typing import BinaryIO
 import pytest
 import zstandard
 
+from mission_pipeline.openclaw import sqlite_files
 from mission_pipeline.openclaw.transcripts import jsonl
-from mission_pipeline.openclaw.transcripts import sqlite as db
 from mission_pipeline_tests.openclaw_usage.helpers import (
     agent_db,
     assistant_line_numbers,
@@ -137,7 +137,7 @@ def test_locked_database_is_reported_not_waited_for(
     copy_sample: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     state = writable(copy_sample("v2026.9.6"))
-    monkeypatch.setattr(db, "BUSY_TIMEOUT_S", 0.05)
+    monkeypatch.setattr(sqlite_files, "BUSY_TIMEOUT_S", 0.05)
     writer = sqlite3.connect(agent_db(state, "atlas"), isolation_level=None)
     try:
         writer.execute("BEGIN EXCLUSIVE")  # a Gateway write in progress (rollback journal)

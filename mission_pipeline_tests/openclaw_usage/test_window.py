@@ -11,6 +11,7 @@ from typing import BinaryIO
 
 import pytest
 
+from mission_pipeline.openclaw.sqlite_files import connect_readonly
 from mission_pipeline.openclaw.transcripts import jsonl
 from mission_pipeline.openclaw.transcripts import sqlite as db
 from mission_pipeline_tests.conftest import sample_dir
@@ -109,7 +110,7 @@ def test_sqlite_sessions_outside_the_window_are_not_read(copy_sample: Callable[[
     windows = _sessions_by_last_write(path)
     stale_id, stale_last_write = windows[0]
     start = datetime.fromtimestamp((stale_last_write + db.MARGIN_MS + 1) / 1000, tz=UTC)
-    conn = db.connect_readonly(path)
+    conn = connect_readonly(path)
     try:
         planned = [w.session_id for w in db.plan_windows(conn, int(start.timestamp() * 1000), None)]
     finally:

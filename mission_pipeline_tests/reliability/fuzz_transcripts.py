@@ -43,10 +43,10 @@ import zstandard
 
 from mission_pipeline.openclaw import usage_readers
 from mission_pipeline.openclaw.problems import Problem, ProblemLog
+from mission_pipeline.openclaw.text import escape_undecodable
 from mission_pipeline.openclaw.transcripts import jsonl
 from mission_pipeline.openclaw.usage import UsageEvent, read_usage_events
 from mission_pipeline.openclaw.usage_parse import MAX_COST_USD, MAX_TEXT, MAX_TOKENS
-from mission_pipeline.openclaw.usage_readers import storable
 from mission_pipeline_tests.conftest import sample_dir
 
 Expect = Literal["call", "none", "bad"]
@@ -490,7 +490,9 @@ class Example:
         tally: Counter[str] = Counter(r.kind for s in self.sources for r in s.records)
         tally.update(f"fault:{f}" for f in self.faults)
         tally.update(
-            "sqlite session id not UTF-8" for s in self.sources if s.session_id != storable(s.session_id)
+            "sqlite session id not UTF-8"
+            for s in self.sources
+            if s.session_id != escape_undecodable(s.session_id)
         )
         return tally
 
@@ -809,7 +811,7 @@ def _cover(source: Source, found: list[Problem]) -> Callable[[int], bool]:
     """Which records (by line or seq) of `source` a reported file-level fault covers."""
     if source.kind == "sqlite":
         whole = any(p.row is None for p in found) or any(
-            p.row and "seq=" not in p.row and f"session_id={storable(source.session_id)}" in p.row
+            p.row and "seq=" not in p.row and f"session_id={escape_undecodable(source.session_id)}" in p.row
             for p in found
         )
         return lambda where: whole

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from mission_pipeline.openclaw.layout import sessions_dir
+from mission_pipeline.openclaw.sqlite_files import connect_readonly
 from mission_pipeline.openclaw.transcripts import sqlite as db
 from mission_pipeline.openclaw.transcripts.call_times import (
     CallBounds,
@@ -21,7 +23,6 @@ from mission_pipeline.openclaw.transcripts.call_times import (
     file_latest,
     head_earliest,
 )
-from mission_pipeline.openclaw.transcripts.files import sessions_dir
 from mission_pipeline.openclaw.transcripts.jsonl import (
     ArchiveError,
     Line,
@@ -116,7 +117,7 @@ def _archive_heads(
 ) -> list[datetime | None]:
     """The earliest time of each transcript archived inside (or beside) an agent database (since)."""
     since_ms = None if since is None else int(since.timestamp() * 1000)
-    conn = db.connect_readonly(state_dir / source.path)
+    conn = connect_readonly(state_dir / source.path)
     try:
         heads = []
         for row in db.archive_rows(conn, since_ms, None):

@@ -15,14 +15,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from mission_pipeline.openclaw.layout import agent_db_path, sessions_dir
+from mission_pipeline.openclaw.sqlite_files import connect_readonly, table_columns
 from mission_pipeline.openclaw.transcripts import sqlite as db
-from mission_pipeline.openclaw.transcripts.files import (
-    agent_db_path,
-    agent_ids_in,
-    list_session_files,
-    relative,
-    sessions_dir,
-)
+from mission_pipeline.openclaw.transcripts.files import agent_ids_in, list_session_files, relative
 from mission_pipeline.openclaw.values import epoch_ms_to_utc
 
 
@@ -99,7 +95,7 @@ def transcript_inventory(state_dir: Path, agent_ids: Sequence[str] | None = None
 def _database_source(state_dir: Path, agent_id: str, path: Path) -> TranscriptSource:
     rel = relative(state_dir, path)
     try:
-        conn = db.connect_readonly(path)
+        conn = connect_readonly(path)
     except sqlite3.Error as exc:
         return TranscriptSource(rel, agent_id, "sqlite", f"unreadable: {exc}", None, None, readable=False)
     try:
@@ -109,16 +105,16 @@ def _database_source(state_dir: Path, agent_id: str, path: Path) -> TranscriptSo
         parts = [f"events_rowid={last_rowid}"]
         newest = [last_at] if last_at is not None else []
         for table in (db.ARCHIVE_TABLE, db.COLD_TABLE):
-            if "created_at" in db.table_columns(conn, table):
+            if "created_at" in table_columns(conn, table):
                 count, latest = conn.execute(f"SELECT count(*), max(created_at) FROM {table}").fetchone()
                 newest += [latest] if latest is not None else []
-            elif db.table_columns(conn, table):
+            elif table_columns(conn, table):
                 count = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
             else:
                 continue
             parts.append(f"{table}={count}")
         earliest = None
-        windows = db.table_columns(conn, "session_windows")
+        windows = table_columns(conn, "session_windows")
         if "created_at" in windows:
             earliest = conn.execute("SELECT min(created_at) FROM session_windows").fetchone()[0]  # indexed
         if "transcript_updated_at" in windows:

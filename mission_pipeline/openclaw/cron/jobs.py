@@ -15,16 +15,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from mission_pipeline.openclaw.cli import OpenClawCliError, run_openclaw_json
-from mission_pipeline.openclaw.cron_schedule import CronJobRecord, job_record
+from mission_pipeline.openclaw.cron.schedule import CronJobRecord, job_record
+from mission_pipeline.openclaw.cron.store import cron_state_path, default_jobs_path
+from mission_pipeline.openclaw.layout import state_db_path
 from mission_pipeline.openclaw.problems import ProblemLog
-from mission_pipeline.openclaw.state_dir import (
-    connect_readonly,
-    json_object,
-    load_json_file,
-    pick_store_key,
-    state_db_path,
-    table_columns,
-)
+from mission_pipeline.openclaw.sqlite_files import connect_readonly, table_columns
+from mission_pipeline.openclaw.state_dir import json_object, load_json_file, pick_store_key
 
 CronSource = Literal["cli", "sqlite", "files", "none"]
 CLI_PAGE_LIMIT = 200  # OpenClaw caps one cron.list page at 200 jobs
@@ -73,7 +69,7 @@ def read_cron_jobs(
             return _from_cli(cli_command, state_dir, problems, default_agent_id)
         except OpenClawCliError as exc:
             cli_error = str(exc)
-    jobs_path = jobs_path or state_dir / "cron" / "jobs.json"
+    jobs_path = jobs_path or default_jobs_path(state_dir)
     try:
         snapshot = _from_sqlite(state_dir, jobs_path, problems, default_agent_id)
         store_failed = False
@@ -138,8 +134,8 @@ def _from_sqlite(
     if not db.is_file():
         return None
     try:
-        with closing(connect_readonly(db)) as conn:
-            conn.text_factory = _text_or_bytes  # a row that is not UTF-8 costs that row, not the store
+        # A row that is not UTF-8 costs that row (json_object rejects bytes), not the store.
+        with closing(connect_readonly(db, text_factory=_text_or_bytes, named_rows=True)) as conn:
             columns = table_columns(conn, "cron_jobs")
             if not columns:
                 return None
@@ -186,7 +182,7 @@ def _from_files(jobs_path: Path, problems: ProblemLog, default_agent_id: str | N
         problems.add(jobs_path, "no `jobs` list in cron store")
         return CronSnapshot("files", f"{jobs_path}: no jobs list", complete=False)
     # Split-state era (~2026.4.20+): runtime state lives in `<store>-state.json` under jobs[<id>].
-    state_path = jobs_path.with_name(jobs_path.name.removesuffix(".json") + "-state.json")
+    state_path = cron_state_path(jobs_path)
     states = _load_store(state_path, problems) if state_path.exists() else {}
     by_id = states.get("jobs") if isinstance(states, dict) else None
     by_id = by_id if isinstance(by_id, dict) else {}

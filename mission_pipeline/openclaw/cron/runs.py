@@ -18,8 +18,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from mission_pipeline.openclaw.cron.store import cron_runs_dir, default_jobs_path
+from mission_pipeline.openclaw.layout import state_db_path
 from mission_pipeline.openclaw.problems import ProblemLog
-from mission_pipeline.openclaw.state_dir import connect_readonly, json_object, state_db_path, table_columns
+from mission_pipeline.openclaw.sqlite_files import connect_readonly, table_columns
+from mission_pipeline.openclaw.state_dir import json_object
 from mission_pipeline.openclaw.values import agent_of_session_key, epoch_ms_to_utc, is_number, nonempty_str
 
 # task_runs.status words mapped to the run-log words (ok/error/skipped) used by the older stores.
@@ -59,7 +62,7 @@ def read_cron_runs(
     found: dict[str, CronRunRecord] = {}
     for record in _from_sqlite(state_db_path(state_dir), problems):
         found.setdefault(record.run_id, record)
-    for record in _from_files(runs_dir or state_dir / "cron" / "runs", problems):
+    for record in _from_files(runs_dir or cron_runs_dir(default_jobs_path(state_dir)), problems):
         found.setdefault(record.run_id, record)
     if job_agents:  # file-era lines name no agent; the job does
         for run_id, rec in found.items():
@@ -72,7 +75,8 @@ def _from_sqlite(db: Path, problems: ProblemLog) -> Iterator[CronRunRecord]:
     if not db.is_file():
         return
     try:
-        with closing(connect_readonly(db)) as conn:
+        # Strict text: a value that is not UTF-8 fails this read, reported, and stored runs are kept.
+        with closing(connect_readonly(db, text_factory=str, named_rows=True)) as conn:
             has_tasks = "runtime" in table_columns(conn, "task_runs")
             has_logs = "entry_json" in table_columns(conn, "cron_run_logs")
             cron_tasks = "SELECT * FROM task_runs WHERE runtime = 'cron' ORDER BY rowid"

@@ -5,7 +5,9 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
-from mission_pipeline.openclaw.state_dir import connect_readonly, state_db_path, table_columns
+from mission_pipeline.openclaw.cron.store import cron_runs_dir, cron_state_path
+from mission_pipeline.openclaw.layout import state_db_path
+from mission_pipeline.openclaw.sqlite_files import connect_readonly, table_columns
 
 # openclaw.sqlite holds far more than cron (audit, deliveries, ...) and is written all the time, so
 # its mtime says little: hash the cron rows instead (a small table) plus aggregates of run history.
@@ -20,11 +22,10 @@ _CRON_QUERIES = {
 def cron_source_fingerprint(state_dir: Path, jobs_path: Path) -> str:
     """Changes whenever a cron job, its state or its run history may have changed."""
     # The file era's stores: stat is enough, OpenClaw rewrites them on each change.
-    state_path = jobs_path.with_name(jobs_path.name.removesuffix(".json") + "-state.json")
-    files = [state_dir / "openclaw.json", jobs_path, state_path]
+    files = [state_dir / "openclaw.json", jobs_path, cron_state_path(jobs_path)]
     parts = [_stat(path, str(path)) for path in files]
     try:
-        parts += sorted(_stat(p, p.name) for p in (jobs_path.parent / "runs").iterdir())
+        parts += sorted(_stat(p, p.name) for p in cron_runs_dir(jobs_path).iterdir())
     except OSError:
         parts.append("runs:-")
     parts.append(_sqlite_part(state_db_path(state_dir)))
@@ -43,7 +44,8 @@ def _sqlite_part(db: Path) -> str:
     if not db.is_file():
         return "sqlite:-"
     try:
-        with closing(connect_readonly(db)) as conn:
+        # Strict text: a value that is not UTF-8 falls back to the stat below, as a lock does.
+        with closing(connect_readonly(db, text_factory=str)) as conn:
             rows = [
                 f"{table}:{[tuple(row) for row in conn.execute(query)]!r}"
                 for table, query in _CRON_QUERIES.items()

@@ -12,7 +12,6 @@ Each of these is reported.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -20,6 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from mission_pipeline.openclaw.problems import ProblemLog
+from mission_pipeline.openclaw.text import replace_lone_surrogates
 from mission_pipeline.openclaw.values import MAX_EPOCH_MS, epoch_ms_to_utc, is_number
 
 _UNITS = (("d", 86_400_000), ("h", 3_600_000), ("m", 60_000), ("s", 1_000))
@@ -29,7 +29,6 @@ MAX_KEY_CHARS = 256
 # no time past 2262-04-11, so such a time would fail the write.
 _INT32 = 2**31 - 1
 _INT64 = 2**63 - 1
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def humanize_ms(ms: float) -> str:
@@ -158,8 +157,8 @@ def job_record(
     job: Any, state: Any, where: str, row: str, problems: ProblemLog, default_agent_id: str | None
 ) -> CronJobRecord | None:
     """A record from one raw job and its merged state; None (and a Problem) when the job is unusable."""
-    job, replaced = _without_lone_surrogates(job)
-    state, replaced_in_state = _without_lone_surrogates(state)
+    job, replaced = replace_lone_surrogates(job)
+    state, replaced_in_state = replace_lone_surrogates(state)
     try:
         core = _JobCore.model_validate(job)
     except ValidationError as exc:
@@ -201,26 +200,3 @@ def job_record(
 def _first_error(exc: ValidationError) -> str:
     err = exc.errors()[0]
     return f"{'.'.join(str(p) for p in err['loc']) or 'job'}: {err['msg']}"
-
-
-def _without_lone_surrogates(value: Any) -> tuple[Any, bool]:
-    """`value` with every lone surrogate (in keys and strings, at any depth) replaced by U+FFFD."""
-    if isinstance(value, str):
-        # json.loads joins valid pairs into one character, so any surrogate left is a lone one.
-        fixed, count = _SURROGATE.subn("\ufffd", value)
-        return fixed, count > 0
-    if isinstance(value, dict):
-        changed = False
-        out = {}
-        for key, item in value.items():
-            new_key, key_changed = _without_lone_surrogates(key)
-            new_item, item_changed = _without_lone_surrogates(item)
-            out[new_key] = new_item
-            changed = changed or key_changed or item_changed
-        return (out, True) if changed else (value, False)
-    if isinstance(value, list):
-        items = [_without_lone_surrogates(item) for item in value]
-        if any(changed for _, changed in items):
-            return [item for item, _ in items], True
-        return value, False
-    return value, False
