@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from mission_pipeline.openclaw.transcripts import jsonl
 from mission_pipeline.openclaw.transcripts.files import classify_session_file
-from mission_pipeline.openclaw.usage_parse import BadLine, parse_usage_line
+from mission_pipeline.openclaw.usage.parse import BadLine, parse_usage_line
 from mission_pipeline_tests.conftest import sample_dir
 
 SESSIONS = sample_dir("v2026.5.28") / "state" / "agents" / "dash" / "sessions"
@@ -127,14 +127,14 @@ def test_extra_fields_are_ignored_wrong_types_are_not() -> None:
 
 
 def test_one_hour_cache_writes_and_a_provider_billed_total_are_kept() -> None:
-    from mission_pipeline.openclaw.usage_parse_strict import parse_strict
+    from mission_pipeline.openclaw.usage.parse_checked import parse_checked
 
     line = assistant_line()
     message = dict(line["message"])
     usage = {**message["usage"], "cacheWrite": 900, "cacheWrite1h": 600}
     usage["cost"] = {**usage.get("cost", {}), "total": 0.25, "totalOrigin": "provider-billed"}
     raw = json.dumps({**line, "message": {**message, "usage": usage}}).encode()
-    for parse in (parse_usage_line, parse_strict):  # the fast path and the thorough one agree
+    for parse in (parse_usage_line, parse_checked):  # the fast path and the thorough one agree
         call = parse(raw)
         assert call is not None
         assert (call.cache_write_tokens, call.cache_write_1h_tokens) == (900, 600)

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from mission_pipeline.openclaw.usage import USAGE_EVENT_COLUMNS, UsageEvent
+from mission_pipeline.openclaw.usage.events import USAGE_EVENT_COLUMNS, UsageEvent
 from mission_pipeline_tests.conftest import sample_dir, usage_check
-from mission_pipeline_tests.openclaw_usage.helpers import read_all, totals_by_agent
+from mission_pipeline_tests.openclaw.usage.helpers import read_all, totals_by_agent
 
 TOKEN_FIELDS = ("calls", "input", "output", "cacheRead", "cacheWrite")
 

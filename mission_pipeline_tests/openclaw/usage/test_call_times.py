@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from mission_pipeline.openclaw.usage_parse import BadLine, parse_usage_line
-from mission_pipeline_tests.openclaw_usage.helpers import agent_db, read_all, writable, write_connection
-from mission_pipeline_tests.openclaw_usage.test_lines import assistant_line
+from mission_pipeline.openclaw.usage.parse import BadLine, parse_usage_line
+from mission_pipeline_tests.openclaw.usage.helpers import agent_db, read_all, writable, write_connection
+from mission_pipeline_tests.openclaw.usage.test_lines import assistant_line
 
 DAY = datetime(2026, 11, 27, tzinfo=UTC)
 NONSENSE = ["1970-01-01T00:00:00.000Z", "1999-12-31T23:59:59Z", "3000-01-01T00:00:00Z", 0, 10**15]

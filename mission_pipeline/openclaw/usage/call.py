@@ -9,12 +9,6 @@ from typing import Any, NamedTuple
 
 from mission_pipeline.openclaw.values import epoch_ms_to_utc, is_plausible_call_time
 
-# One call of any model reads at most a few million tokens; far beyond that is a corrupt count, and
-# left in it would overflow the bigint sums (and numeric(20,10) costs) of the tables downstream.
-MAX_TOKENS = 1_000_000_000
-MAX_COST_USD = 1_000_000.0
-# Ids, providers, models and stop reasons are short; event_id is a btree key (at most ~2.7 kB a row).
-MAX_TEXT = 256
 # usage.cost.totalOrigin of a call whose total the provider itself reported (OpenRouter): what was paid.
 PROVIDER_BILLED = "provider-billed"
 

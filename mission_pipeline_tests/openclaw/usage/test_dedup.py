@@ -10,7 +10,7 @@ from pathlib import Path
 import zstandard
 
 from mission_pipeline.openclaw.transcripts.files import classify_session_file
-from mission_pipeline_tests.openclaw_usage.helpers import (
+from mission_pipeline_tests.openclaw.usage.helpers import (
     agent_db,
     export_jsonl,
     read_all,

@@ -16,8 +16,8 @@ from mission_pipeline.openclaw.cli import find_openclaw_cli
 from mission_pipeline.openclaw.cron.jobs import CronSnapshot, read_cron_jobs
 from mission_pipeline.openclaw.problems import ProblemLog
 from mission_pipeline_tests.conftest import sample_dir
-from mission_pipeline_tests.openclaw_state._support import FAKE_CLI, FAKE_COMMAND
-from mission_pipeline_tests.openclaw_state.test_cron_jobs import assert_matches_cli_list
+from mission_pipeline_tests.openclaw._support import FAKE_CLI, FAKE_COMMAND
+from mission_pipeline_tests.openclaw.cron.test_cron_jobs import assert_matches_cli_list
 
 SOURCE = {"v2026.9.6": "sqlite", "v2026.5.28": "files"}
 

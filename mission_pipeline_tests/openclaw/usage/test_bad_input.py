@@ -12,7 +12,7 @@ import zstandard
 
 from mission_pipeline.openclaw import sqlite_files
 from mission_pipeline.openclaw.transcripts import jsonl
-from mission_pipeline_tests.openclaw_usage.helpers import (
+from mission_pipeline_tests.openclaw.usage.helpers import (
     agent_db,
     assistant_line_numbers,
     read_all,

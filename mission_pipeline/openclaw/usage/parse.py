@@ -14,7 +14,7 @@ than MAX_TEXT), or no usable time.
 
 Speed: a year of history is millions of lines, so a well-formed line is decoded by msgspec straight
 into the few fields that matter (about 20 times faster than `json.loads` and pydantic). msgspec only
-takes lines that the thorough check in `usage_parse_strict` would take the same way; any line it
+takes lines that the thorough check in `parse_checked` would take the same way; any line it
 does not take (anything odd or broken) goes to that check, which gives the verdict and the reason.
 """
 
@@ -24,17 +24,12 @@ from typing import Annotated
 
 import msgspec
 
-from mission_pipeline.openclaw.usage_call import (
-    MAX_COST_USD,
-    MAX_TEXT,
-    MAX_TOKENS,
-    BadLine,
-    ParsedCall,
-    make_call,
-)
-from mission_pipeline.openclaw.usage_parse_strict import parse_strict
+from mission_pipeline.openclaw.usage import schema
+from mission_pipeline.openclaw.usage.call import BadLine, ParsedCall, make_call
+from mission_pipeline.openclaw.usage.parse_checked import parse_checked
+from mission_pipeline.openclaw.usage.schema import MAX_COST_USD, MAX_TEXT, MAX_TOKENS
 
-__all__ = ["MAX_COST_USD", "MAX_TEXT", "MAX_TOKENS", "BadLine", "ParsedCall", "parse_usage_line"]
+__all__ = ["BadLine", "ParsedCall", "parse_usage_line"]
 
 _Count = Annotated[int, msgspec.Meta(ge=0, le=MAX_TOKENS)]
 _Money = Annotated[float, msgspec.Meta(ge=0, le=MAX_COST_USD)]
@@ -74,6 +69,14 @@ class _Line(msgspec.Struct):
 
 
 _DECODER = msgspec.json.Decoder(_Line)
+for _model, _part, _fields in (
+    (_Message, "message", schema.MESSAGE_FIELDS),
+    (_Usage, "usage", schema.USAGE_FIELDS),
+    (_Cost, "cost", schema.COST_FIELDS),
+):
+    # `role` is the one field read before a line is known to be an assistant's (the schema's domain).
+    declared = (f for f in _model.__struct_fields__ if f != "role")
+    schema.require_fields("parse", _part, declared, _fields)
 
 
 def parse_usage_line(raw: bytes) -> ParsedCall | None:
@@ -82,23 +85,23 @@ def parse_usage_line(raw: bytes) -> ParsedCall | None:
         try:
             raw.decode("utf-8")  # msgspec does not check the strings it skips
         except UnicodeDecodeError:
-            return parse_strict(raw)
+            return parse_checked(raw)
     if _NUL_ESCAPE in raw:
-        return parse_strict(raw)
+        return parse_checked(raw)
     try:
         line = _DECODER.decode(raw)
     except (msgspec.DecodeError, ValueError):
-        return parse_strict(raw)
+        return parse_checked(raw)
     if line.type != "message":
         return None
     message = line.message
     if message is None:
-        return parse_strict(raw)  # says why a message line without a message is bad
+        return parse_checked(raw)  # says why a message line without a message is bad
     if message.role != "assistant" or message.provider == "openclaw":
         return None
     usage = message.usage
     if usage is None:
-        return parse_strict(raw)
+        return parse_checked(raw)
     counts = (usage.input, usage.output, usage.cacheRead, usage.cacheWrite)
     if not any(counts):
         return None

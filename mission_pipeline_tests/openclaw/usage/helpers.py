@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from mission_pipeline.openclaw.problems import ProblemLog
-from mission_pipeline.openclaw.usage import UsageEvent, read_usage_events
+from mission_pipeline.openclaw.usage.events import UsageEvent
+from mission_pipeline.openclaw.usage.read import read_usage_events
 
 
 def writable(root: Path) -> Path:

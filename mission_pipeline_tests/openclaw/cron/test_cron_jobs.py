@@ -9,7 +9,7 @@ from pathlib import Path
 
 from mission_pipeline.openclaw.cron.jobs import CronSnapshot, read_cron_jobs
 from mission_pipeline.openclaw.problems import ProblemLog
-from mission_pipeline_tests.openclaw_state._support import (
+from mission_pipeline_tests.openclaw._support import (
     make_writable,
     ms_utc,
     read_jobs,

@@ -15,7 +15,7 @@ from mission_pipeline.openclaw.sqlite_files import connect_readonly
 from mission_pipeline.openclaw.transcripts import jsonl
 from mission_pipeline.openclaw.transcripts import sqlite as db
 from mission_pipeline_tests.conftest import sample_dir
-from mission_pipeline_tests.openclaw_usage.helpers import agent_db, read_all, writable, write_connection
+from mission_pipeline_tests.openclaw.usage.helpers import agent_db, read_all, writable, write_connection
 
 DAY = datetime(2026, 11, 27, tzinfo=UTC)
 

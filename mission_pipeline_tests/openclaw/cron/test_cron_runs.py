@@ -12,7 +12,7 @@ from pathlib import Path
 
 from mission_pipeline.openclaw.cron.runs import CronRunRecord, read_cron_runs
 from mission_pipeline.openclaw.problems import ProblemLog
-from mission_pipeline_tests.openclaw_state._support import make_writable, recorded
+from mission_pipeline_tests.openclaw._support import make_writable, recorded
 
 SOURCE = {"v2026.9.6": "sqlite:task_runs", "v2026.5.28": "files"}
 

@@ -15,7 +15,7 @@ import pytest
 
 from mission_pipeline.openclaw.problems import ProblemLog
 from mission_pipeline.openclaw.sessions import SessionRecord, read_session_index, read_session_index_from_cli
-from mission_pipeline_tests.openclaw_usage.helpers import read_all, totals_by_agent, writable
+from mission_pipeline_tests.openclaw.usage.helpers import read_all, totals_by_agent, writable
 
 REPO = Path(__file__).resolve().parents[2]
 

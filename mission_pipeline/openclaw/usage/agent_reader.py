@@ -27,8 +27,8 @@ from mission_pipeline.openclaw.transcripts.jsonl import (
     unwrap_cold_records,
 )
 from mission_pipeline.openclaw.transcripts.keys import CronKeys, file_era_keys
-from mission_pipeline.openclaw.usage_parse import BadLine, ParsedCall, parse_usage_line
-from mission_pipeline.openclaw.usage_window import TimeWindow
+from mission_pipeline.openclaw.usage.parse import BadLine, ParsedCall, parse_usage_line
+from mission_pipeline.openclaw.usage.window import TimeWindow
 
 
 class Found(NamedTuple):

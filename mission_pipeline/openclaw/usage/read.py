@@ -13,56 +13,13 @@ import hashlib
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import NamedTuple
 
 from mission_pipeline.openclaw.problems import ProblemLog
 from mission_pipeline.openclaw.transcripts.files import agent_ids_in
 from mission_pipeline.openclaw.transcripts.keys import CronKeys
-from mission_pipeline.openclaw.transcripts.sources import TranscriptSource, list_transcript_sources
-from mission_pipeline.openclaw.usage_call import ParsedCall
-from mission_pipeline.openclaw.usage_readers import AgentReader
-from mission_pipeline.openclaw.usage_window import TimeWindow
-
-__all__ = [
-    "USAGE_EVENT_COLUMNS",
-    "TranscriptSource",
-    "UsageEvent",
-    "list_transcript_sources",
-    "read_usage_events",
-]
-
-
-class UsageEvent(NamedTuple):
-    """One model call with its token counts, as OpenClaw recorded it (a row of the usage ledger).
-
-    A tuple in the ledger's column order: a backfill makes millions, and they go to the table as is."""
-
-    event_id: str
-    agent_id: str
-    session_id: str | None
-    session_key: str | None
-    occurred_at: datetime
-    provider: str | None
-    model: str | None
-    input_tokens: int
-    output_tokens: int
-    cache_read_tokens: int
-    cache_write_tokens: int
-    cache_write_1h_tokens: int
-    recorded_cost_usd: float | None
-    recorded_cost_origin: str | None
-    response_id: str | None
-    stop_reason: str | None
-    source: str
-    source_path: str
-    source_line: int
-
-
-USAGE_EVENT_COLUMNS: tuple[str, ...] = UsageEvent._fields
-# read_usage_events copies a ParsedCall's fields after event_id into these places in one go.
-_CALL_FIELDS = slice(4, 4 + len(ParsedCall._fields) - 1)
-if USAGE_EVENT_COLUMNS[_CALL_FIELDS] != ParsedCall._fields[1:]:
-    raise ImportError("UsageEvent and ParsedCall fields are out of step")
+from mission_pipeline.openclaw.usage.agent_reader import AgentReader
+from mission_pipeline.openclaw.usage.events import UsageEvent
+from mission_pipeline.openclaw.usage.window import TimeWindow
 
 
 def read_usage_events(

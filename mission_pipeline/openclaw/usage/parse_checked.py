@@ -1,6 +1,6 @@
 """The thorough line check: plain JSON and pydantic, field by field, saying exactly what is wrong.
 
-`usage_parse` decodes well-formed lines much faster with msgspec and hands this module every line it
+`parse` decodes well-formed lines much faster with msgspec and hands this module every line it
 does not take, so a line's verdict and the reason a bad one is reported always come from here.
 """
 
@@ -12,14 +12,9 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from mission_pipeline.openclaw.text import check_postgres_text
-from mission_pipeline.openclaw.usage_call import (
-    MAX_COST_USD,
-    MAX_TEXT,
-    MAX_TOKENS,
-    BadLine,
-    ParsedCall,
-    make_call,
-)
+from mission_pipeline.openclaw.usage import schema
+from mission_pipeline.openclaw.usage.call import BadLine, ParsedCall, make_call
+from mission_pipeline.openclaw.usage.schema import MAX_COST_USD, MAX_TEXT, MAX_TOKENS
 
 Count = Annotated[int, Field(strict=True, ge=0, le=MAX_TOKENS)]
 Money = Annotated[float, Field(strict=True, ge=0, le=MAX_COST_USD, allow_inf_nan=False)]
@@ -54,7 +49,15 @@ class _AssistantMessage(_Lenient):
     timestamp: Annotated[float, Field(strict=False, allow_inf_nan=False)] | None = None
 
 
-def parse_strict(raw: bytes) -> ParsedCall | None:
+for _model, _part, _fields in (
+    (_AssistantMessage, "message", schema.MESSAGE_FIELDS),
+    (_Usage, "usage", schema.USAGE_FIELDS),
+    (_Cost, "cost", schema.COST_FIELDS),
+):
+    schema.require_fields("parse_checked", _part, _model.model_fields, _fields)
+
+
+def parse_checked(raw: bytes) -> ParsedCall | None:
     """The model call on this line, None when the line holds none, BadLine (with why) when it is broken."""
     try:
         text = raw.decode("utf-8")

@@ -19,7 +19,7 @@ from mission_pipeline.openclaw.sessions import (
     session_kind,
 )
 from mission_pipeline_tests.conftest import sample_dir
-from mission_pipeline_tests.openclaw_usage.helpers import agent_db, writable, write_connection
+from mission_pipeline_tests.openclaw.usage.helpers import agent_db, writable, write_connection
 
 
 def identity(record: SessionRecord) -> tuple[object, ...]:

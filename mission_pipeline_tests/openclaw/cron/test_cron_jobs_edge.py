@@ -11,7 +11,7 @@ import pytest
 
 from mission_pipeline.openclaw.cron.jobs import CronSnapshot
 from mission_pipeline.openclaw.problems import ProblemLog
-from mission_pipeline_tests.openclaw_state._support import make_writable, read_jobs, state_db
+from mission_pipeline_tests.openclaw._support import make_writable, read_jobs, state_db
 
 NEW_KINDS: list[dict[str, Any]] = [
     {

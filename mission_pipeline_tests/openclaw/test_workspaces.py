@@ -14,7 +14,7 @@ import pytest
 from mission_pipeline.openclaw.agents import discover_agents
 from mission_pipeline.openclaw.problems import ProblemLog
 from mission_pipeline.openclaw.workspaces import scan_workspace
-from mission_pipeline_tests.openclaw_state._support import make_writable
+from mission_pipeline_tests.openclaw._support import make_writable
 
 COMMON = {
     "AGENTS.md",

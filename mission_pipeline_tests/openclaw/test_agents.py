@@ -13,7 +13,7 @@ from mission_pipeline.openclaw.agents import discover_agents
 from mission_pipeline.openclaw.config import load_config
 from mission_pipeline.openclaw.problems import ProblemLog
 from mission_pipeline.openclaw.workspaces import scan_workspace
-from mission_pipeline_tests.openclaw_state._support import make_writable, recorded
+from mission_pipeline_tests.openclaw._support import make_writable, recorded
 
 
 def _old_root(version: str) -> str:

@@ -7,9 +7,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from mission_pipeline.openclaw.usage import list_transcript_sources
+from mission_pipeline.openclaw.transcripts.sources import list_transcript_sources
 from mission_pipeline_tests.conftest import sample_dir
-from mission_pipeline_tests.openclaw_usage.helpers import agent_db, writable, write_connection
+from mission_pipeline_tests.openclaw.usage.helpers import agent_db, writable, write_connection
 
 
 def test_sources_of_each_layout() -> None:
