@@ -236,7 +236,9 @@ class Doctor:
     def openclaw(self, settings: Settings) -> list[Finding]:
         from mission_pipeline.openclaw.agents import discover_agents
         from mission_pipeline.openclaw.cli import OpenClawCliError, find_openclaw_cli
-        from mission_pipeline.openclaw.cron import read_cron_jobs
+        from mission_pipeline.openclaw.config import load_config
+        from mission_pipeline.openclaw.cron.jobs import read_cron_jobs
+        from mission_pipeline.openclaw.cron.store import cron_jobs_path
         from mission_pipeline.openclaw.problems import ProblemLog
         from mission_pipeline.openclaw.state_check import check_state_dir
         from mission_pipeline.openclaw.state_dir import locate_state_dir
@@ -249,11 +251,18 @@ class Doctor:
                 Finding("agents", "fail", "none: no OpenClaw state directory to read"),
             ]
         era, era_status = self._storage_era(state_dir)
+        # The config's problems are the agents' finding to report; it also says where cron lives.
+        problems = ProblemLog(base=state_dir)
+        config = load_config(state_dir, problems=problems)
+        jobs_path = cron_jobs_path(state_dir, config)
         cron_problems = ProblemLog(base=state_dir)
-        cron = read_cron_jobs(state_dir, cli_command=None, problems=cron_problems)
+        cron = read_cron_jobs(state_dir, cli_command=None, problems=cron_problems, jobs_path=jobs_path)
+        shown_jobs_path = (
+            jobs_path.relative_to(state_dir) if jobs_path.is_relative_to(state_dir) else jobs_path
+        )
         cron_kind = {
             "sqlite": "SQLite (state/openclaw.sqlite)",
-            "files": "JSON files (cron/jobs.json)",
+            "files": f"JSON files ({shown_jobs_path.as_posix()})",
             "none": "none found",
         }[cron.source]
         cron_line = f"cron store: {cron_kind}, {len(cron.jobs)} jobs" + (
@@ -273,8 +282,7 @@ class Doctor:
         details = (f"storage era: {era}", cron_line, *cron_problems.lines(2), cli)
         found = [Finding("openclaw", status, where, details)]
 
-        problems = ProblemLog(base=state_dir)
-        agents = discover_agents(state_dir, problems=problems)
+        agents = discover_agents(state_dir, config=config, problems=problems)
         names = ", ".join(a.id + (" (default)" if a.is_default else "") for a in agents)
         agent_status: Status = "ok" if agents and not problems else "warn"
         summary = f"{len(agents)}: {names or 'none'}"

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Literal
 
 from mission_pipeline.openclaw.config import AgentEntry, OpenClawConfig, load_config
+from mission_pipeline.openclaw.layout import agent_database, default_agent_dir
 from mission_pipeline.openclaw.problems import ProblemLog
 from mission_pipeline.openclaw.state_check import agent_folder_names
 from mission_pipeline.openclaw.state_dir import expand_path
@@ -26,7 +27,12 @@ class AgentInfo:
     is_default: bool
     workspace: Path
     workspace_source: WorkspaceSource
-    agent_dir: Path
+    agent_dir: Path  # `agentDir` of its config entry, else `agents/<id>/agent`
+
+    @property
+    def database(self) -> Path:
+        """Where OpenClaw ≥ 2026.7.2 keeps this agent's sessions and transcripts."""
+        return agent_database(self.agent_dir)
 
 
 def discover_agents(
@@ -86,7 +92,7 @@ def _agent(
     agent_dir = (
         expand_path(entry.agent_dir, env, base=state_dir)
         if entry is not None and entry.agent_dir
-        else state_dir / "agents" / agent_id / "agent"
+        else default_agent_dir(state_dir, agent_id)
     )
     name = entry.name if entry is not None and entry.name else _identity_name(entry)
     return AgentInfo(agent_id, name, is_default, workspace, source, agent_dir)

@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from mission_pipeline.openclaw.cli import OpenClawCliError, run_openclaw_json
+from mission_pipeline.openclaw.layout import agent_db_path, sessions_dir
 from mission_pipeline.openclaw.problems import ProblemLog
-from mission_pipeline.openclaw.transcripts import sqlite as db
-from mission_pipeline.openclaw.transcripts.files import agent_db_path, agent_ids_in, relative, sessions_dir
+from mission_pipeline.openclaw.sqlite_files import connect_readonly
+from mission_pipeline.openclaw.transcripts.files import agent_ids_in, relative
 from mission_pipeline.openclaw.transcripts.keys import read_sessions_json
 from mission_pipeline.openclaw.values import (
     agent_of_session_key,
@@ -155,7 +156,7 @@ def _from_sqlite(state_dir: Path, agent_id: str, path: Path, problems: ProblemLo
     rel = relative(state_dir, path)
     records = []
     try:
-        conn = db.connect_readonly(path)
+        conn = connect_readonly(path)
         try:
             # entry_valid is 0 until `openclaw doctor` validates a row (so in every backup copy): the
             # entry is still what OpenClaw wrote, so it is read regardless.

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
-import urllib.parse
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -79,24 +77,6 @@ def locate_state_dir(
 def resolve_state_dir(env: Mapping[str, str] | None = None) -> Path:
     """`OPENCLAW_STATE_DIR`, else `<home>/.openclaw` (or legacy `<home>/.clawdbot` if only that exists)."""
     return locate_state_dir(None, env).path
-
-
-def state_db_path(state_dir: Path) -> Path:
-    """The global SQLite store of OpenClaw ≥ 2026.6 (cron jobs, task runs)."""
-    return state_dir / "state" / "openclaw.sqlite"
-
-
-def connect_readonly(path: Path) -> sqlite3.Connection:
-    """Open an OpenClaw SQLite file read-only (never creates it, never writes); rows as sqlite3.Row."""
-    uri = "file:" + urllib.parse.quote(str(path.absolute())) + "?mode=ro"
-    conn = sqlite3.connect(uri, uri=True, timeout=5.0)
-    conn.row_factory = sqlite3.Row
-    return conn
-
-
-def table_columns(conn: sqlite3.Connection, table: str) -> set[str]:
-    """Column names of `table`, empty when it does not exist (schemas differ between versions)."""
-    return {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
 
 
 def load_json_file(path: Path, problems: ProblemLog) -> Any:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Literal, NamedTuple
 
 from mission_pipeline.openclaw.problems import ProblemLog
+from mission_pipeline.openclaw.text import is_utf8, printable_path
 from mission_pipeline.openclaw.values import MAX_EPOCH_NS, MIN_EPOCH_NS, epoch_ns_to_utc
 
 ScanStatus = Literal["ok", "missing", "unreadable"]
@@ -82,8 +83,8 @@ def scan_workspace(agent_id: str, root: Path, *, max_depth: int = 3, problems: P
             with listing:
                 for entry in listing.entries:
                     name = entry.name
-                    if not name.isascii() and not _is_utf8(name):
-                        problems.add(_printable(f"{folder}/{name}"), "name is not valid UTF-8; skipped")
+                    if not name.isascii() and not is_utf8(name):
+                        problems.add(printable_path(f"{folder}/{name}"), "name is not valid UTF-8; skipped")
                         scan.skipped_names += 1
                     elif entry.is_file(follow_symlinks=False):  # files first: most entries are files
                         try:
@@ -93,7 +94,7 @@ def scan_workspace(agent_id: str, root: Path, *, max_depth: int = 3, problems: P
                         modified: int | None = st.st_mtime_ns
                         if not MIN_EPOCH_NS <= st.st_mtime_ns <= MAX_EPOCH_NS:
                             problems.add(
-                                _printable(f"{folder}/{name}"),
+                                printable_path(f"{folder}/{name}"),
                                 "modified time out of range; indexed without it",
                             )
                             modified = None
@@ -106,7 +107,7 @@ def scan_workspace(agent_id: str, root: Path, *, max_depth: int = 3, problems: P
                     else:
                         scan.skipped_special += 1
         except OSError as exc:
-            problems.add(_printable(folder), f"cannot read folder: {exc.strerror or exc}")
+            problems.add(printable_path(folder), f"cannot read folder: {exc.strerror or exc}")
             scan.complete = False
         listing = None
         while pending and listing is None:
@@ -116,11 +117,11 @@ def scan_workspace(agent_id: str, root: Path, *, max_depth: int = 3, problems: P
             except FileNotFoundError:
                 # Listed a moment ago: renamed or replaced while we scan. Keep its rows this time.
                 problems.add(
-                    _printable(folder), "folder vanished during the scan; its indexed files are kept"
+                    printable_path(folder), "folder vanished during the scan; its indexed files are kept"
                 )
                 scan.complete = False
             except OSError as exc:
-                problems.add(_printable(folder), f"cannot read folder: {exc.strerror or exc}")
+                problems.add(printable_path(folder), f"cannot read folder: {exc.strerror or exc}")
                 scan.complete = False
     return scan
 
@@ -154,17 +155,3 @@ class _Listing:
         if close is not None:
             close()
         os.close(self.fd)  # only now: the entries stat relative to it
-
-
-def _is_utf8(name: str) -> bool:
-    # os.scandir decodes undecodable bytes as lone surrogates (surrogateescape); those fail here.
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _printable(path: str) -> str:
-    """A path safe to log: undecodable bytes shown as \\xNN escapes."""
-    return os.fsencode(path).decode("utf-8", "backslashreplace")

@@ -25,7 +25,7 @@ from mission_pipeline.bench.measure.reference_tasks import SQLITE3_SQL, duckdb_r
 from mission_pipeline.bench.measure.totals import compare
 from mission_pipeline.bench.templates.samples import V5, V9
 from mission_pipeline.openclaw.problems import ProblemLog
-from mission_pipeline.openclaw.usage import read_usage_events
+from mission_pipeline.openclaw.usage.read import read_usage_events
 from mission_pipeline.openclaw.workspaces import scan_workspace
 
 SCALE = Scale(

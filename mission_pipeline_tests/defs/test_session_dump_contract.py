@@ -13,7 +13,7 @@ from mission_pipeline.definitions import defs
 from mission_pipeline.settings import get_settings
 from mission_pipeline.warehouse.database import DatabaseTarget
 from mission_pipeline_tests.fixtures.postgres import query
-from mission_pipeline_tests.openclaw_usage.test_contract_cli import installed_cli
+from mission_pipeline_tests.openclaw.test_contract_cli import installed_cli
 from mission_pipeline_tests.warehouse.dagster_helpers import output_metadata
 
 

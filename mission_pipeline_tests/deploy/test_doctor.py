@@ -1,5 +1,6 @@
 """`mission-pipeline doctor`: what it tells an operator, when it fails, and that it never shows a secret."""
 
+import json
 import re
 import shutil
 import time
@@ -96,6 +97,22 @@ def test_file_era_state(
     assert "storage era: JSONL files (OpenClaw ≤ 2026.7.1)" in report
     assert "cron store: JSON files (cron/jobs.json)" in report
     assert "amber, atlas, dash, main" in line_of(report, "agents")
+
+
+def test_cron_store_configured_elsewhere_is_read(
+    doctor_env: DatabaseTarget, copy_sample: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Doctor finds the cron jobs where `cron.store` puts them, as the pipeline does."""
+    state = copy_sample("v2026.5.28")
+    (state / "cron").rename(state / "schedules")
+    config = json.loads((state / "openclaw.json").read_text())
+    config["cron"] = {**config.get("cron", {}), "store": "schedules/jobs.json"}
+    (state / "openclaw.json").write_text(json.dumps(config))
+    monkeypatch.setenv("OPENCLAW_STATE_DIR", str(state))
+    report, status = run(WORKSPACE)
+    assert status == 0, report
+    assert "cron store: JSON files (schedules/jobs.json), 4 jobs" in report
+    assert "(incomplete)" not in report
 
 
 def test_secrets_are_never_printed(

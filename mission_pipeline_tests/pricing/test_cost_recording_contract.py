@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from mission_pipeline_tests.openclaw_usage.test_contract_cli import installed_cli
+from mission_pipeline_tests.openclaw.test_contract_cli import installed_cli
 from mission_pipeline_tests.pricing.recording import record
 from mission_pipeline_tests.pricing.recording.read import (
     expected_from_served,

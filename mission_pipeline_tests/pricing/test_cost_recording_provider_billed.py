@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from mission_pipeline_tests.openclaw_usage.test_contract_cli import installed_cli
+from mission_pipeline_tests.openclaw.test_contract_cli import installed_cli
 from mission_pipeline_tests.pricing.recording import record_billed
 from mission_pipeline_tests.pricing.recording.read import recorded_calls, served, usage_numbers
 from mission_pipeline_tests.pricing.recording.stand_in_openai import PlannedCompletionUsage

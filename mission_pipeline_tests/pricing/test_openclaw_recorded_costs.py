@@ -15,7 +15,7 @@ import dagster as dg
 import pandas as pd
 import pytest
 
-from mission_pipeline.openclaw.usage import UsageEvent
+from mission_pipeline.openclaw.usage.events import UsageEvent
 from mission_pipeline.pricing.catalog import Pricing
 from mission_pipeline.pricing.costs import price_calls
 from mission_pipeline.pricing.fallback import fallback_source
@@ -23,7 +23,7 @@ from mission_pipeline.settings import get_settings
 from mission_pipeline.warehouse.database import DatabaseTarget
 from mission_pipeline_tests.defs.jobs import check_results, run_job
 from mission_pipeline_tests.fixtures.postgres import query
-from mission_pipeline_tests.openclaw_usage.helpers import read_all
+from mission_pipeline_tests.openclaw.usage.helpers import read_all
 from mission_pipeline_tests.pricing.openclaw_cost_data import BILLED_RECORDING, ERAS, recorded_state
 
 # OpenClaw's cost is float arithmetic on the same counts and rates: equal to far below a cent.

@@ -32,8 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from mission_pipeline.openclaw.cron import CronSnapshot, read_cron_jobs
-from mission_pipeline.openclaw.cron_schedule import MAX_KEY_CHARS
+from mission_pipeline.openclaw.cron.jobs import CronSnapshot, read_cron_jobs
+from mission_pipeline.openclaw.cron.schedule import MAX_KEY_CHARS
 from mission_pipeline.openclaw.problems import Problem, ProblemLog
 from mission_pipeline_tests.conftest import sample_dir
 

@@ -41,12 +41,13 @@ from unittest import mock
 
 import zstandard
 
-from mission_pipeline.openclaw import usage_readers
 from mission_pipeline.openclaw.problems import Problem, ProblemLog
+from mission_pipeline.openclaw.text import escape_undecodable
 from mission_pipeline.openclaw.transcripts import jsonl
-from mission_pipeline.openclaw.usage import UsageEvent, read_usage_events
-from mission_pipeline.openclaw.usage_parse import MAX_COST_USD, MAX_TEXT, MAX_TOKENS
-from mission_pipeline.openclaw.usage_readers import storable
+from mission_pipeline.openclaw.usage import agent_reader
+from mission_pipeline.openclaw.usage.events import UsageEvent
+from mission_pipeline.openclaw.usage.read import read_usage_events
+from mission_pipeline.openclaw.usage.schema import MAX_COST_USD, MAX_TEXT, MAX_TOKENS
 from mission_pipeline_tests.conftest import sample_dir
 
 Expect = Literal["call", "none", "bad"]
@@ -490,7 +491,9 @@ class Example:
         tally: Counter[str] = Counter(r.kind for s in self.sources for r in s.records)
         tally.update(f"fault:{f}" for f in self.faults)
         tally.update(
-            "sqlite session id not UTF-8" for s in self.sources if s.session_id != storable(s.session_id)
+            "sqlite session id not UTF-8"
+            for s in self.sources
+            if s.session_id != escape_undecodable(s.session_id)
         )
         return tally
 
@@ -660,7 +663,7 @@ def _apply_fault(example: Example, fault: str, rng: random.Random) -> None:
 @contextmanager
 def file_faults(example: Example) -> Iterator[None]:
     """Patch the reader's body read of a file for the faults that happen while reading it."""
-    real = jsonl.iter_file_lines  # the same function usage_readers imported
+    real = jsonl.iter_file_lines  # the same function agent_reader imported
     by_path = {str(example.state / p): f for f, p in example.faults.items()}
 
     def iter_file_lines(path: Path, *, compressed: bool) -> Iterator[jsonl.Line]:
@@ -683,7 +686,7 @@ def file_faults(example: Example) -> Iterator[None]:
             return
         yield from real(path, compressed=compressed)
 
-    with mock.patch.object(usage_readers, "iter_file_lines", iter_file_lines):
+    with mock.patch.object(agent_reader, "iter_file_lines", iter_file_lines):
         yield
 
 
@@ -809,7 +812,7 @@ def _cover(source: Source, found: list[Problem]) -> Callable[[int], bool]:
     """Which records (by line or seq) of `source` a reported file-level fault covers."""
     if source.kind == "sqlite":
         whole = any(p.row is None for p in found) or any(
-            p.row and "seq=" not in p.row and f"session_id={storable(source.session_id)}" in p.row
+            p.row and "seq=" not in p.row and f"session_id={escape_undecodable(source.session_id)}" in p.row
             for p in found
         )
         return lambda where: whole

@@ -30,7 +30,7 @@ from typing import Any
 import pytest
 
 from mission_pipeline.openclaw.problems import ProblemLog
-from mission_pipeline.openclaw.usage import read_usage_events
+from mission_pipeline.openclaw.usage.read import read_usage_events
 from mission_pipeline_tests.reliability.harness import REPO, percentile, record, size
 from mission_pipeline_tests.reliability.sqlite_writer import live_id, live_usage, octet_length
 

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from mission_pipeline.openclaw.problems import ProblemLog
 from mission_pipeline.openclaw.transcripts import jsonl
-from mission_pipeline.openclaw.usage import read_usage_events
+from mission_pipeline.openclaw.usage.read import read_usage_events
 from mission_pipeline_tests.reliability.fuzz_figures import fuzz_settings, record_figures, size
 from mission_pipeline_tests.reliability.fuzz_transcripts import (
     BAD_KINDS,

@@ -71,7 +71,7 @@ def copy_reference(
 ) -> dict[str, Any]:
     """PostgreSQL's own `COPY ... FROM STDIN (FORMAT csv)` of the same ledger rows into the same (empty)
     table; `repeats` times, emptied between."""
-    from mission_pipeline.openclaw.usage import USAGE_EVENT_COLUMNS
+    from mission_pipeline.openclaw.usage.events import USAGE_EVENT_COLUMNS
     from mission_pipeline.warehouse.database import DatabaseTarget
 
     frames = _ledger_frames(state, first, last)
@@ -108,7 +108,7 @@ def _ledger_frames(state: str, first: str, last: str) -> list[Any]:
     """The ledger asset's frames for [first, last], as the pipeline builds them from the reader."""
     from mission_pipeline.defs.usage.frames import event_frames
     from mission_pipeline.openclaw.problems import ProblemLog
-    from mission_pipeline.openclaw.usage import read_usage_events
+    from mission_pipeline.openclaw.usage.read import read_usage_events
 
     lo, hi = window(first, last)
     events = read_usage_events(Path(state), start=lo, end=hi, problems=ProblemLog(base=Path(state)))

@@ -50,7 +50,7 @@ def job(first: str, last: str) -> dict[str, Any]:
 def read(state: str, first: str, last: str) -> dict[str, Any]:
     """The real reader drained for [first, last], with its totals per agent and day."""
     from mission_pipeline.openclaw.problems import ProblemLog
-    from mission_pipeline.openclaw.usage import read_usage_events
+    from mission_pipeline.openclaw.usage.read import read_usage_events
 
     lo, hi = window(first, last)
     problems = ProblemLog(base=Path(state))

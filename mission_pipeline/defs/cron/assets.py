@@ -12,11 +12,11 @@ from mission_pipeline.defs.retries import warehouse_asset
 from mission_pipeline.defs.sync_scope import SyncScope, source_complete_result, source_complete_spec
 from mission_pipeline.openclaw.agents import discover_agents
 from mission_pipeline.openclaw.cli import OpenClawCliError
-from mission_pipeline.openclaw.config import OpenClawConfig, load_config
-from mission_pipeline.openclaw.cron import CronJobRecord, CronSnapshot, read_cron_jobs
-from mission_pipeline.openclaw.cron_runs import CronRunRecord, read_cron_runs
+from mission_pipeline.openclaw.config import load_config
+from mission_pipeline.openclaw.cron.jobs import CronJobRecord, CronSnapshot, read_cron_jobs
+from mission_pipeline.openclaw.cron.runs import CronRunRecord, read_cron_runs
+from mission_pipeline.openclaw.cron.store import cron_jobs_path, cron_runs_dir
 from mission_pipeline.openclaw.problems import ProblemLog
-from mission_pipeline.openclaw.state_dir import expand_path
 from mission_pipeline.warehouse.io_manager import TableOutput
 
 JOB_COLUMNS = [
@@ -28,13 +28,6 @@ RUN_COLUMNS = [
     "run_id", "job_id", "agent_id", "started_at", "finished_at", "status", "duration_ms", "model",
     "provider", "error", "summary", "session_id", "session_key", "delivery_status", "raw_json", "source",
 ]  # fmt: skip
-
-
-def cron_jobs_path(state_dir: Path, config: OpenClawConfig) -> Path:
-    """`cron.store` of openclaw.json if set, else `<stateDir>/cron/jobs.json`; run logs sit beside it."""
-    # The SQLite era still keys cron_jobs rows by this path (store_key), so it matters there too.
-    store = config.cron_store
-    return expand_path(store, base=state_dir) if store else state_dir / "cron" / "jobs.json"
 
 
 def _snapshot(openclaw: OpenClawResource, state_dir: Path, problems: ProblemLog) -> CronSnapshot:
@@ -128,7 +121,7 @@ def cron_job_runs(context: dg.AssetExecutionContext, openclaw: OpenClawResource)
     """Cron run history, kept after OpenClaw rotates it away (token fields are not billing data)."""
     state_dir = require_state_dir(openclaw, "cron_job_runs")
     problems = ProblemLog(base=state_dir)
-    runs_dir = cron_jobs_path(state_dir, load_config(state_dir, problems=problems)).parent / "runs"
+    runs_dir = cron_runs_dir(cron_jobs_path(state_dir, load_config(state_dir, problems=problems)))
     frame = run_frame(read_cron_runs(state_dir, problems=problems, runs_dir=runs_dir))
     yield dg.Output(
         frame,

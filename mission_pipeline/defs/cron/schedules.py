@@ -4,11 +4,12 @@ import datetime as dt
 
 import dagster as dg
 
-from mission_pipeline.defs.cron.assets import cron_job_runs, cron_jobs, cron_jobs_path
-from mission_pipeline.defs.cron.fingerprint import cron_source_fingerprint
+from mission_pipeline.defs.cron.assets import cron_job_runs, cron_jobs
 from mission_pipeline.defs.resources import OpenClawResource
 from mission_pipeline.defs.run_tags import FREQUENT, MONITORED, MONITORED_TAG, RETENTION_TAG
 from mission_pipeline.openclaw.config import load_config
+from mission_pipeline.openclaw.cron.fingerprint import cron_source_fingerprint
+from mission_pipeline.openclaw.cron.store import cron_jobs_path
 from mission_pipeline.openclaw.problems import ProblemLog
 
 FINGERPRINT_TAG = "mission_pipeline/source_fingerprint"

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from mission_pipeline.openclaw.usage import USAGE_EVENT_COLUMNS, UsageEvent
+from mission_pipeline.openclaw.usage.events import USAGE_EVENT_COLUMNS, UsageEvent
 
 CHUNK_ROWS = 50_000
 

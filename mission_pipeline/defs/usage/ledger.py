@@ -10,7 +10,7 @@ from mission_pipeline.defs.usage import checks
 from mission_pipeline.defs.usage.frames import LedgerTally, event_frames
 from mission_pipeline.defs.usage.partitions import daily_usage_asset
 from mission_pipeline.openclaw.problems import ProblemLog
-from mission_pipeline.openclaw.usage import read_usage_events
+from mission_pipeline.openclaw.usage.read import read_usage_events
 from mission_pipeline.warehouse.io_manager import TableOutput
 from mission_pipeline.warehouse.resource import PostgresWarehouse
 

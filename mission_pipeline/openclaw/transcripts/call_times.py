@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from mission_pipeline.openclaw.transcripts.jsonl import Line, iter_file_lines, open_transcript
-from mission_pipeline.openclaw.usage_call import line_time
+from mission_pipeline.openclaw.usage.call import line_time
 from mission_pipeline.openclaw.values import epoch_ms_to_utc
 
 # A header, a model change, a few copied or user lines: the first call is within this many lines.

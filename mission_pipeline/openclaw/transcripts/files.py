@@ -110,16 +110,6 @@ def is_safe_agent_id(agent_id: str) -> bool:
     return bool(_AGENT_ID.match(agent_id)) and agent_id not in {".", ".."} and ".." not in agent_id
 
 
-def agent_db_path(state_dir: Path, agent_id: str) -> Path:
-    """Where OpenClaw ≥ 2026.7.2 keeps an agent's sessions and transcripts."""
-    return state_dir / "agents" / agent_id / "agent" / "openclaw-agent.sqlite"
-
-
-def sessions_dir(state_dir: Path, agent_id: str) -> Path:
-    """An agent's `sessions/` folder (the whole store before 2026.7.2; archives after)."""
-    return state_dir / "agents" / agent_id / "sessions"
-
-
 def relative(state_dir: Path, path: Path) -> str:
     """`path` relative to the state dir, with forward slashes (the path itself when outside it)."""
     try:

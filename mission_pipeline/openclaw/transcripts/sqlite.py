@@ -1,9 +1,9 @@
 """Read-only access to an agent's `openclaw-agent.sqlite` (OpenClaw ≥ 2026.7.2).
 
-The Gateway writes this database while we read it. We open it with `mode=ro` and `query_only`, wait
-at most `BUSY_TIMEOUT_S` for a lock, and fetch in small batches with no statement left open between
-them, so a read snapshot never outlives one batch query: a writer waits at most that long for us
-(rollback journal) and WAL checkpoints are never pinned between batches.
+The Gateway writes this database while we read it. We open it with `sqlite_files.connect_readonly`
+(read-only, waiting at most `BUSY_TIMEOUT_S` for a lock) and fetch in small batches with no statement
+left open between them, so a read snapshot never outlives one batch query: a writer waits at most
+that long for us (rollback journal) and WAL checkpoints are never pinned between batches.
 
 Time pruning, from the 2026.9.6 schema and writer (`appendTranscriptEvent`):
 * `transcript_events.created_at` is the line's own `timestamp` (epoch ms; `Date.now()` only when the
@@ -23,14 +23,13 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import zstandard
 
+from mission_pipeline.openclaw.sqlite_files import table_columns
 from mission_pipeline.openclaw.transcripts import jsonl
 from mission_pipeline.openclaw.values import PLAUSIBLE_EPOCH_MS
 
-BUSY_TIMEOUT_S = 2.0
 BATCH_ROWS = 500
 MARGIN_MS = 3_600_000
 ARCHIVE_TABLE = "session_transcript_archives"
@@ -61,26 +60,6 @@ class ArchiveRow:
     def cold(self) -> bool:
         """Cold archives wrap each row as a `{"kind":"event","row":{...}}` record."""
         return self.table == COLD_TABLE
-
-
-def connect_readonly(path: Path) -> sqlite3.Connection:
-    """Open an agent database read-only (raises sqlite3.Error when it cannot be read)."""
-    uri = path.resolve().as_uri() + "?mode=ro"
-    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-    # A TEXT value that is not UTF-8 must cost one row, not the whole read.
-    conn.text_factory = _lenient_text
-    try:
-        conn.execute("PRAGMA query_only = 1")
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlite3.Error:
-        conn.close()
-        raise
-    return conn
-
-
-def table_columns(conn: sqlite3.Connection, table: str) -> set[str]:
-    """Column names of `table` (empty when the table does not exist in this schema version)."""
-    return {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
 
 
 def plan_windows(conn: sqlite3.Connection, start_ms: int | None, end_ms: int | None) -> list[Window]:
@@ -212,10 +191,6 @@ def session_keys(conn: sqlite3.Connection) -> dict[str, str]:
     return keys
 
 
-def _lenient_text(data: bytes) -> str:
-    return data.decode("utf-8", "surrogateescape")
-
-
 def _exact(text: str) -> bytes:
-    """A TEXT value read with `_lenient_text`, as the very bytes stored (to look the row up again)."""
+    """A TEXT value read with `sqlite_files.lenient_text` as the very bytes stored (to look it up again)."""
     return text.encode("utf-8", "surrogateescape")

@@ -6,15 +6,16 @@ import json
 from pathlib import Path
 from typing import Any
 
+from mission_pipeline.openclaw.sqlite_files import connect_readonly, table_columns
 from mission_pipeline.openclaw.transcripts import sqlite as db
 
 
 def transcript_rows(database: Path) -> list[tuple[str, int, bytes]]:
     """(session id, seq, line) of every `transcript_events` row, in seq order, decoded by the
     pipeline's own SQLite reader (zstd rows inflated); a row it cannot read is an error here."""
-    conn = db.connect_readonly(database)
+    conn = connect_readonly(database)
     try:
-        has_zstd = "event_zstd" in db.table_columns(conn, "transcript_events")
+        has_zstd = "event_zstd" in table_columns(conn, "transcript_events")
         sessions = [row[0] for row in conn.execute("SELECT DISTINCT session_id FROM transcript_events")]
         rows: list[tuple[str, int, bytes]] = []
         for session_id in sorted(sessions):

@@ -1,0 +1,67 @@
+"""Token usage of every model call in an OpenClaw state directory, one `UsageEvent` per call.
+
+Sources, in this order: each agent's SQLite transcripts (2026.7.2 and later), then live JSONL files
+(the file era, or leftovers next to SQLite), then archives (reset/deleted files, archives kept in
+SQLite, cold storage). A call can sit in several of them (leftover JSONL, a fork's copy of its
+parent, an archive of a deleted session), so every call has an `event_id` that is the same in every
+copy, and a read yields each id once: the first copy in that order wins.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
+
+from mission_pipeline.openclaw.problems import ProblemLog
+from mission_pipeline.openclaw.transcripts.files import agent_ids_in
+from mission_pipeline.openclaw.transcripts.keys import CronKeys
+from mission_pipeline.openclaw.usage.agent_reader import AgentReader
+from mission_pipeline.openclaw.usage.events import UsageEvent
+from mission_pipeline.openclaw.usage.window import TimeWindow
+
+
+def read_usage_events(
+    state_dir: Path,
+    *,
+    agent_ids: Sequence[str] | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    problems: ProblemLog,
+) -> Iterator[UsageEvent]:
+    """Stream the model calls with `start <= occurred_at < end`, each `event_id` once."""
+    window = TimeWindow.of(start, end)
+    cron = CronKeys(state_dir, problems)
+    agents = [AgentReader(state_dir, a, problems, window, cron) for a in agent_ids_in(state_dir, agent_ids)]
+    seen = _SeenIds()
+    for phase in ("sqlite", "jsonl", "archive"):
+        for agent in agents:
+            for found in agent.read(phase):
+                call = found.call
+                if window.contains(call.occurred_at) and seen.first(call.event_id):
+                    # ParsedCall's fields after event_id are the event's from occurred_at on.
+                    yield UsageEvent(
+                        call.event_id,
+                        agent.agent_id,
+                        found.session_id,
+                        found.session_key,
+                        *call[1:],
+                        found.source,
+                        found.source_path,
+                        found.source_line,
+                    )
+
+
+class _SeenIds:
+    """Event ids already yielded, kept as 64-bit digests (~70 bytes each) instead of the strings."""
+
+    def __init__(self) -> None:
+        self._digests: set[int] = set()
+
+    def first(self, event_id: str) -> bool:
+        digest = int.from_bytes(hashlib.blake2b(event_id.encode(), digest_size=8).digest(), "little")
+        if digest in self._digests:
+            return False
+        self._digests.add(digest)
+        return True

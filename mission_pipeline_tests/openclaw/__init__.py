@@ -1,0 +1,1 @@
+"""Tests of the OpenClaw state readers: agents, workspaces, config, sessions, cron, usage."""

@@ -1,0 +1,1 @@
+"""Tests of where transcripts are and when they changed."""

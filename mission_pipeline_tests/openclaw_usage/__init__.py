@@ -1,1 +1,0 @@
-"""Tests of the OpenClaw token-usage and session readers."""
