@@ -8,5 +8,5 @@ The run itself (`benchmark`): the data in the work folder (`workdir`), then each
 through a shared `harness` (warehouse, checks against the generator's totals), judged by `targets`.
 
 It sits beside `mission_pipeline`, not inside it, so the installed package carries nothing users never
-run; it reads the OpenClaw samples in the tests' data.
+run; it reads the OpenClaw samples (`mission_pipeline.sample`, and the tests' data for the older one).
 """

@@ -8,9 +8,18 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-SAMPLES = Path(__file__).resolve().parents[2] / "mission_pipeline_tests" / "data" / "openclaw-samples"
-V9 = SAMPLES / "v2026.9.6" / "state"
-V5 = SAMPLES / "v2026.5.28" / "state"
+from mission_pipeline.sample import SAMPLE_STATE
+
+# The current version's state ships in the package; the older one stays with the tests' data.
+V9 = SAMPLE_STATE
+V5 = (
+    Path(__file__).resolve().parents[2]
+    / "mission_pipeline_tests"
+    / "data"
+    / "openclaw-samples"
+    / "v2026.5.28"
+    / "state"
+)
 
 LineTest = Callable[[dict[str, Any]], bool]
 
