@@ -80,8 +80,9 @@ test-year-ahead: install
 	@if command -v faketime >/dev/null 2>&1; then faketime -f +365d $(BIN)/pytest -m "not browser and not recording" -p no:cacheprovider; \
 	else echo "faketime not installed: the year-ahead pass is skipped"; fi
 
+# Everything but the slow, the real-OpenClaw, the browser and the re-recording tests.
 test-fast: install
-	$(BIN)/pytest -m "not contract and not browser"
+	$(BIN)/pytest -m "not slow and not contract and not browser and not recording"
 
 lint: install
 	$(BIN)/ruff check .
