@@ -4,11 +4,12 @@ What `make run` does on a fresh machine: check OpenClaw's state directory, start
 PostgreSQL (unless SUPABASE_DB_URL is set), migrate, run the same jobs the schedules run, and print
 what landed in the tables.
 
-The OpenClaw-written sample that ships with the tests stands in for a missing state directory only
-when nothing could be mistaken for real data: the embedded database, not production, and no state
-directory configured at all. It then goes into a database of its own (`mission_pipeline_sample`) and
-an ephemeral Dagster instance, which real data never shares. In every other case a state directory
-that is missing, empty, another program's or unreadable stops the run before anything is written.
+The OpenClaw-written sample that ships with the package (`mission_pipeline.sample`) stands in for a
+missing state directory only when nothing could be mistaken for real data: the embedded database, not
+production, and no state directory configured at all. It then goes into a database of its own
+(`mission_pipeline_sample`) and an ephemeral Dagster instance, which real data never shares. In every
+other case a state directory that is missing, empty, another program's or unreadable stops the run before
+anything is written.
 """
 
 from __future__ import annotations
@@ -29,18 +30,11 @@ from mission_pipeline.openclaw.state_check import StateDirCheck, StateDirRefused
 from mission_pipeline.openclaw.state_dir import StateDirLocation, locate_state_dir
 from mission_pipeline.openclaw.transcripts.source_times import earliest_call
 from mission_pipeline.openclaw.transcripts.sources import list_transcript_sources
+from mission_pipeline.sample import SAMPLE_OPENCLAW_VERSION, SAMPLE_STATE
 from mission_pipeline.settings import Settings
 from mission_pipeline.warehouse.embedded import DEFAULT_DATABASE
 from mission_pipeline.warehouse.resource import PostgresWarehouse
 
-SAMPLE_STATE = (
-    Path(__file__).resolve().parents[1]
-    / "mission_pipeline_tests"
-    / "data"
-    / "openclaw-samples"
-    / "v2026.9.6"
-    / "state"
-)
 SAMPLE_DATABASE = "mission_pipeline_sample"
 # The terminal shows warnings and the summary, not Dagster's event stream (it is in `make dev`).
 _QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
@@ -70,7 +64,7 @@ def choose_source(settings: Settings, say: Callable[[str], None]) -> RunSource:
     copy = settings.mission_pipeline_data_dir / "sample-openclaw-state"
     shutil.rmtree(copy, ignore_errors=True)
     copy_state_dir(SAMPLE_STATE, copy)
-    origin = "the sample written by OpenClaw 2026.9.6 that ships with the tests"
+    origin = f"the sample written by OpenClaw {SAMPLE_OPENCLAW_VERSION} that ships with the package"
     say(
         f"{check.refusal('using the sample instead')}.\n"
         f"SAMPLE DATA: {origin}, copied to {copy}, goes to the embedded database {SAMPLE_DATABASE}, "

@@ -10,16 +10,26 @@ from typing import Any
 import pytest
 
 from mission_pipeline.openclaw.relocate import copy_state_dir
+from mission_pipeline.sample import SAMPLE_OPENCLAW_VERSION, SAMPLE_STATE
 
 pytest_plugins = ["mission_pipeline_tests.fixtures.postgres"]
 
 SAMPLES = Path(__file__).parent / "data" / "openclaw-samples"
-SAMPLE_VERSIONS = ("v2026.9.6", "v2026.5.28")
+SAMPLE_VERSIONS = (f"v{SAMPLE_OPENCLAW_VERSION}", "v2026.5.28")
 
 
 def sample_dir(version: str) -> Path:
-    """The read-only sample folder (state/, cli/, ledger/) of one OpenClaw version."""
+    """The read-only sample folder of one OpenClaw version: its cli/ and ledger/ (and state/, but see
+    `sample_state`)."""
     return SAMPLES / version
+
+
+def sample_state(version: str) -> Path:
+    """The read-only state directory of one OpenClaw version. The current version's ships inside the
+    package (`make run` falls back to it when installed), the older one stays with the tests."""
+    if version == f"v{SAMPLE_OPENCLAW_VERSION}":
+        return SAMPLE_STATE
+    return SAMPLES / version / "state"
 
 
 def usage_check(version: str) -> dict[str, Any]:
@@ -33,7 +43,7 @@ def copy_sample(tmp_path: Path) -> Callable[[str], Path]:
     """Copy a sample's state directory into tmp_path (workspaces relocated); returns the copy."""
 
     def _copy(version: str) -> Path:
-        return copy_state_dir(SAMPLES / version / "state", tmp_path / version / "state")
+        return copy_state_dir(sample_state(version), tmp_path / version / "state")
 
     return _copy
 

@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 
 from mission_pipeline.openclaw.relocate import copy_state_dir
+from mission_pipeline.sample import SAMPLE_STATE
 from mission_pipeline.warehouse.database import DatabaseTarget
 from mission_pipeline.warehouse.embedded import embedded_postgres_url, stop_embedded_postgres
-from mission_pipeline_tests.conftest import SAMPLES
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "browser"
@@ -113,7 +113,7 @@ def dagster_dev(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     home, data_dir = root / "dagster-home", root / "data"
     home.mkdir()
     (home / "dagster.yaml").write_text((REPO / "dagster.yaml").read_text())
-    state_dir = copy_state_dir(SAMPLES / "v2026.9.6" / "state", root / "openclaw" / "state")
+    state_dir = copy_state_dir(SAMPLE_STATE, root / "openclaw" / "state")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log = ARTIFACTS / "dagster-dev.log"
     port = _free_port()

@@ -105,13 +105,13 @@ def test_configured_missing_workspace_is_reported_not_guessed(
 
 def test_unmoved_sample_config_points_at_the_old_location(tmp_path: Path, sample_version: str) -> None:
     """A state dir copied without rewriting its paths: every workspace is reported missing."""
-    from mission_pipeline_tests.conftest import sample_dir
+    from mission_pipeline_tests.conftest import sample_state
 
     if (Path(_old_root(sample_version)) / "state").exists():
         pytest.skip("this machine has the sample's original location")
     state = tmp_path / "state"
-    shutil.copytree(sample_dir(sample_version) / "state" / "agents", state / "agents")
-    shutil.copy(sample_dir(sample_version) / "state" / "openclaw.json", state / "openclaw.json")
+    shutil.copytree(sample_state(sample_version) / "agents", state / "agents")
+    shutil.copy(sample_state(sample_version) / "openclaw.json", state / "openclaw.json")
     problems = ProblemLog()
     agents = discover_agents(state, problems=problems, env={})
     scans = [scan_workspace(a.id, a.workspace, problems=problems) for a in agents]

@@ -18,7 +18,8 @@ from mission_pipeline.openclaw.sessions import (
     read_session_index_from_cli,
     session_kind,
 )
-from mission_pipeline_tests.conftest import sample_dir
+from mission_pipeline.sample import SAMPLE_STATE
+from mission_pipeline_tests.conftest import sample_dir, sample_state
 from mission_pipeline_tests.openclaw.usage.helpers import agent_db, writable, write_connection
 
 
@@ -41,7 +42,7 @@ def recorded_cli(version: str) -> list[SessionRecord]:
 
 def test_store_matches_the_recorded_cli(sample_version: str) -> None:
     problems = ProblemLog()
-    store = read_session_index(sample_dir(sample_version) / "state", problems=problems)
+    store = read_session_index(sample_state(sample_version), problems=problems)
     cli = recorded_cli(sample_version)
     assert not problems
     assert len(store) == len(cli) == {"v2026.9.6": 17, "v2026.5.28": 18}[sample_version]
@@ -51,9 +52,7 @@ def test_store_matches_the_recorded_cli(sample_version: str) -> None:
 
 
 def test_records_carry_kind_times_and_the_raw_entry() -> None:
-    store = {
-        r.session_key: r for r in read_session_index(sample_dir("v2026.9.6") / "state", problems=ProblemLog())
-    }
+    store = {r.session_key: r for r in read_session_index(SAMPLE_STATE, problems=ProblemLog())}
     cron = store["agent:dash:cron:94da44a8-5d27-4e8f-a5cb-63ab311a9712"]
     assert cron.kind == "cron"
     assert cron.session_id == "54847105-0cf5-42a3-a303-38f3ac1aa2b1"

@@ -6,7 +6,7 @@ import pytest
 
 from mission_pipeline.openclaw.state_check import check_state_dir
 from mission_pipeline.openclaw.state_dir import StateDirLocation, locate_state_dir
-from mission_pipeline_tests.conftest import sample_dir
+from mission_pipeline_tests.conftest import sample_state
 from mission_pipeline_tests.fixtures.refused_folders import refuse_folders
 
 
@@ -17,7 +17,7 @@ def _check(path: Path) -> tuple[str, str]:
 
 @pytest.mark.parametrize("version", ["v2026.9.6", "v2026.5.28"])
 def test_both_sample_eras_are_state_directories(version: str) -> None:
-    assert _check(sample_dir(version) / "state") == ("ok", "an OpenClaw state directory")
+    assert _check(sample_state(version)) == ("ok", "an OpenClaw state directory")
 
 
 def test_a_missing_path_or_a_file_is_not_one(tmp_path: Path) -> None:

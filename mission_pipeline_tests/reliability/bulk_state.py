@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from mission_pipeline.openclaw.relocate import copy_state_dir
+from mission_pipeline_tests.conftest import sample_state
 
-SAMPLES = Path(__file__).resolve().parents[1] / "data" / "openclaw-samples"
-SAMPLE = SAMPLES / "v2026.5.28" / "state"
+SAMPLE = sample_state("v2026.5.28")
 DAY = dt.date(2026, 11, 27)
 MODELS = ("claude-opus-4-6", "claude-sonnet-4-5", "claude-haiku-3-5")
 SESSIONS_PER_AGENT = 4

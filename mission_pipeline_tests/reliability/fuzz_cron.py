@@ -35,6 +35,7 @@ from typing import Any, Literal
 from mission_pipeline.openclaw.cron.jobs import CronSnapshot, read_cron_jobs
 from mission_pipeline.openclaw.cron.schedule import MAX_KEY_CHARS
 from mission_pipeline.openclaw.problems import Problem, ProblemLog
+from mission_pipeline.sample import SAMPLE_STATE
 from mission_pipeline_tests.conftest import sample_dir
 
 Expect = Literal["kept", "kept_reported", "skipped"]
@@ -343,7 +344,7 @@ def _octet_length(value: object) -> int | None:
 
 
 def _cron_schema() -> str:
-    db = sample_dir("v2026.9.6") / "state" / "state" / "openclaw.sqlite"
+    db = SAMPLE_STATE / "state" / "openclaw.sqlite"
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
         row = conn.execute(

@@ -48,7 +48,8 @@ from mission_pipeline.openclaw.usage import agent_reader
 from mission_pipeline.openclaw.usage.events import UsageEvent
 from mission_pipeline.openclaw.usage.read import read_usage_events
 from mission_pipeline.openclaw.usage.schema import MAX_COST_USD, MAX_TEXT, MAX_TOKENS
-from mission_pipeline_tests.conftest import sample_dir
+from mission_pipeline.sample import SAMPLE_STATE
+from mission_pipeline_tests.conftest import sample_state
 
 Expect = Literal["call", "none", "bad"]
 
@@ -121,7 +122,7 @@ class Templates:
 
 def _sample_lines() -> Iterator[bytes]:
     for version in ("v2026.5.28", "v2026.9.6"):
-        state = sample_dir(version) / "state"
+        state = sample_state(version)
         for path in sorted(state.glob("agents/*/sessions/*")):
             name = path.name
             if not path.is_file() or ".trajectory" in name or ".jsonl" not in name:
@@ -160,7 +161,7 @@ def templates() -> Templates:
 @functools.cache
 def sqlite_schema() -> tuple[str, ...]:
     """The real 2026.9.6 agent-database statements for the tables the reader touches."""
-    db = sample_dir("v2026.9.6") / "state" / "agents" / "max" / "agent" / "openclaw-agent.sqlite"
+    db = SAMPLE_STATE / "agents" / "max" / "agent" / "openclaw-agent.sqlite"
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     wanted = ("transcript_events", "session_windows", "session_transcript_archives")
     try:

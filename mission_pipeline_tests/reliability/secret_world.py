@@ -19,6 +19,7 @@ import pytest
 from psycopg import sql
 
 from mission_pipeline.openclaw.relocate import copy_state_dir
+from mission_pipeline.sample import SAMPLE_STATE
 from mission_pipeline_tests.reliability.harness import (
     REPO,
     OwnServer,
@@ -36,7 +37,6 @@ from mission_pipeline_tests.reliability.secret_capture import (
     webhook_server,
 )
 
-SAMPLE = REPO / "mission_pipeline_tests" / "data" / "openclaw-samples" / "v2026.9.6" / "state"
 ROLE = "mp_prop_writer"
 DAY = "2026-11-27"
 # What `migrate` and `run` print (stderr, exit status 2) when the URL cannot be used.
@@ -103,7 +103,7 @@ def secret_world(server: OwnServer, root: Path) -> Iterator[World]:
     with psycopg.connect(server.url, autocommit=True) as conn:
         if not conn.execute("select 1 from pg_roles where rolname = %s", (ROLE,)).fetchone():
             conn.execute(sql.SQL("create role {} login superuser").format(sql.Identifier(ROLE)))
-    state = copy_state_dir(SAMPLE, root / "state")
+    state = copy_state_dir(SAMPLE_STATE, root / "state")
     try:
         with webhook_server() as hook:
             yield World(server, name, state, root, hook)

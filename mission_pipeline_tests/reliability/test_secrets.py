@@ -36,6 +36,7 @@ import pytest
 from dagster._serdes import serialize_value
 
 from mission_pipeline.openclaw.relocate import copy_state_dir
+from mission_pipeline.sample import SAMPLE_STATE
 from mission_pipeline.settings import get_settings
 from mission_pipeline_tests.fixtures.fake_secrets import fake_service_role_key
 from mission_pipeline_tests.reliability.conftest import PASSWORD, ROLE, BulkStates
@@ -54,7 +55,6 @@ from mission_pipeline_tests.reliability.harness import (
 # The full size outlasts the suite's 600 s per-test timeout.
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(size(600, 7200))]
 
-SAMPLE = REPO / "mission_pipeline_tests" / "data" / "openclaw-samples" / "v2026.9.6" / "state"
 DAY = "2026-11-27"
 WRONG_PASSWORD = "Wr0ng#RELIAB1LITY:pw/Guess%7q"
 SERVICE_ROLE_KEY = fake_service_role_key()
@@ -107,7 +107,7 @@ def test_no_secret_in_anything_runs_leave_behind(
     home = tmp_path / "dagster_home"
     home.mkdir()
     shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")
-    small_state = copy_state_dir(SAMPLE, tmp_path / "state")
+    small_state = copy_state_dir(SAMPLE_STATE, tmp_path / "state")
     env = subprocess_env(
         SUPABASE_DB_URL=url,
         SUPABASE_SERVICE_ROLE_KEY=SERVICE_ROLE_KEY,

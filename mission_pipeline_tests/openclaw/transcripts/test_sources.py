@@ -8,12 +8,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from mission_pipeline.openclaw.transcripts.sources import list_transcript_sources
-from mission_pipeline_tests.conftest import sample_dir
+from mission_pipeline.sample import SAMPLE_STATE
+from mission_pipeline_tests.conftest import sample_state
 from mission_pipeline_tests.openclaw.usage.helpers import agent_db, writable, write_connection
 
 
 def test_sources_of_each_layout() -> None:
-    new = list_transcript_sources(sample_dir("v2026.9.6") / "state")
+    new = list_transcript_sources(SAMPLE_STATE)
     assert [(s.agent_id, s.kind) for s in new] == [
         ("amber", "sqlite"),
         ("amber", "archive"),
@@ -27,10 +28,10 @@ def test_sources_of_each_layout() -> None:
     assert dash.earliest_at is not None
     assert dash.latest_at is not None
     assert datetime(2026, 11, 27, 4, tzinfo=UTC) < dash.earliest_at < dash.latest_at
-    old = list_transcript_sources(sample_dir("v2026.5.28") / "state", agent_ids=["dash"])
+    old = list_transcript_sources(sample_state("v2026.5.28"), agent_ids=["dash"])
     assert [s.path for s in old] == sorted(
         f"agents/dash/sessions/{p.name}"
-        for p in (sample_dir("v2026.5.28") / "state" / "agents" / "dash" / "sessions").glob("*.jsonl")
+        for p in (sample_state("v2026.5.28") / "agents" / "dash" / "sessions").glob("*.jsonl")
         if ".trajectory." not in p.name
     )
     assert {s.kind for s in old} == {"jsonl"}

@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from mission_pipeline.openclaw.transcripts import jsonl
 from mission_pipeline.openclaw.transcripts.files import classify_session_file
 from mission_pipeline.openclaw.usage.parse import BadLine, parse_usage_line
-from mission_pipeline_tests.conftest import sample_dir
+from mission_pipeline_tests.conftest import sample_state
 
-SESSIONS = sample_dir("v2026.5.28") / "state" / "agents" / "dash" / "sessions"
+SESSIONS = sample_state("v2026.5.28") / "agents" / "dash" / "sessions"
 ERROR_SESSION = SESSIONS / "2bc1bba7-21f5-4634-9b65-3fbf0705ec12.jsonl"
 
 

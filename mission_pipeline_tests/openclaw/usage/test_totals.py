@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from mission_pipeline.openclaw.usage.events import USAGE_EVENT_COLUMNS, UsageEvent
-from mission_pipeline_tests.conftest import sample_dir, usage_check
+from mission_pipeline.sample import SAMPLE_STATE
+from mission_pipeline_tests.conftest import sample_state, usage_check
 from mission_pipeline_tests.openclaw.usage.helpers import read_all, totals_by_agent
 
 TOKEN_FIELDS = ("calls", "input", "output", "cacheRead", "cacheWrite")
@@ -27,7 +28,7 @@ def expected_by_agent(version: str) -> dict[str, dict[str, float]]:
 
 
 def test_totals_match_the_ledger_per_agent(sample_version: str) -> None:
-    events, problems = read_all(sample_dir(sample_version) / "state")
+    events, problems = read_all(sample_state(sample_version))
     assert not problems, problems.lines()
     got = totals_by_agent(events)
     expected = expected_by_agent(sample_version)
@@ -40,7 +41,7 @@ def test_totals_match_the_ledger_per_agent(sample_version: str) -> None:
 
 
 def test_amber_in_2026_9_6_includes_the_deleted_session_archive() -> None:
-    events, _ = read_all(sample_dir("v2026.9.6") / "state", agent_ids=["amber"])
+    events, _ = read_all(SAMPLE_STATE, agent_ids=["amber"])
     assert totals_by_agent(events)["amber"] == pytest.approx(
         {
             "calls": 16,
@@ -63,7 +64,7 @@ def test_amber_in_2026_9_6_includes_the_deleted_session_archive() -> None:
 
 
 def test_per_session_totals_match_the_ledger(sample_version: str) -> None:
-    events, _ = read_all(sample_dir(sample_version) / "state")
+    events, _ = read_all(sample_state(sample_version))
     by_session: dict[str, list[int]] = {}
     for e in events:
         row = by_session.setdefault(f"{e.agent_id}:{e.session_id}", [0, 0, 0, 0, 0])
@@ -79,7 +80,7 @@ def test_per_session_totals_match_the_ledger(sample_version: str) -> None:
 
 
 def test_events_are_well_formed(sample_version: str) -> None:
-    state = sample_dir(sample_version) / "state"
+    state = sample_state(sample_version)
     events, _ = read_all(state)
     assert USAGE_EVENT_COLUMNS[:2] == ("event_id", "agent_id")
     for e in events:
@@ -107,7 +108,7 @@ def test_events_are_well_formed(sample_version: str) -> None:
 
 
 def test_source_lines_point_at_the_line(copy_sample: Callable[[str], Path]) -> None:
-    state = sample_dir("v2026.5.28") / "state"
+    state = sample_state("v2026.5.28")
     events, _ = read_all(state)
     for e in events:
         line = (state / e.source_path).read_text(encoding="utf-8").splitlines()[e.source_line - 1]
@@ -115,14 +116,14 @@ def test_source_lines_point_at_the_line(copy_sample: Callable[[str], Path]) -> N
 
 
 def test_reading_is_deterministic(sample_version: str) -> None:
-    state = sample_dir(sample_version) / "state"
+    state = sample_state(sample_version)
     first, _ = read_all(state)
     second, _ = read_all(state)
     assert first == second
 
 
 def test_agent_filter_and_unknown_agents(sample_version: str) -> None:
-    state = sample_dir(sample_version) / "state"
+    state = sample_state(sample_version)
     events, problems = read_all(state, agent_ids=["max", "nobody", "../etc"])
     assert {e.agent_id for e in events} == {"max"}
     assert len(events) == 11
@@ -131,7 +132,7 @@ def test_agent_filter_and_unknown_agents(sample_version: str) -> None:
 
 def test_cron_run_sessions_get_their_job_key_in_the_file_era() -> None:
     # The store's cron key points at the latest run; the earlier run's key comes from the run log.
-    events, _ = read_all(sample_dir("v2026.5.28") / "state", agent_ids=["dash"])
+    events, _ = read_all(sample_state("v2026.5.28"), agent_ids=["dash"])
     keys = {e.session_id: e.session_key for e in events}
     job_key = "agent:dash:cron:d802f64f-738b-423f-8602-734a7adebc25"
     assert keys["996b825f-b463-4163-9dcc-0e202e4e5752"] == job_key

@@ -14,14 +14,15 @@ import pytest
 from mission_pipeline.openclaw.sqlite_files import connect_readonly
 from mission_pipeline.openclaw.transcripts import jsonl
 from mission_pipeline.openclaw.transcripts import sqlite as db
-from mission_pipeline_tests.conftest import sample_dir
+from mission_pipeline.sample import SAMPLE_STATE
+from mission_pipeline_tests.conftest import sample_state
 from mission_pipeline_tests.openclaw.usage.helpers import agent_db, read_all, writable, write_connection
 
 DAY = datetime(2026, 11, 27, tzinfo=UTC)
 
 
 def test_window_is_half_open_and_splits_the_calls_exactly(sample_version: str) -> None:
-    state = sample_dir(sample_version) / "state"
+    state = sample_state(sample_version)
     every, _ = read_all(state)
     times = sorted(e.occurred_at for e in every)
     for cut in (times[0], times[7], times[len(times) // 2], times[-1], times[-1] + timedelta(milliseconds=1)):
@@ -35,7 +36,7 @@ def test_window_is_half_open_and_splits_the_calls_exactly(sample_version: str) -
 
 
 def test_window_accepts_any_timezone_and_rejects_naive() -> None:
-    state = sample_dir("v2026.9.6") / "state"
+    state = SAMPLE_STATE
     berlin = datetime(2026, 11, 27, 5, 34, 30, tzinfo=timezone(timedelta(hours=1)))
     utc, _ = read_all(state, start=datetime(2026, 11, 27, 4, 34, 30, tzinfo=UTC))
     local, _ = read_all(state, start=berlin)
@@ -78,7 +79,7 @@ def test_old_jsonl_files_are_not_opened(
 def test_sessions_opened_after_the_window_are_skipped_without_reading_them(
     copy_sample: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    state = sample_dir("v2026.5.28") / "state"
+    state = sample_state("v2026.5.28")
     opened: list[str] = []
     real_open = jsonl.open_transcript
 

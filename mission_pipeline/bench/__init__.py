@@ -1,9 +1,0 @@
-"""The performance benchmark (issue 6): `python -m mission_pipeline.bench` (`make bench`).
-
-`generate` writes a realistic OpenClaw state directory at a chosen scale in both storage layouts, from
-the real sample files' shapes (`templates`), with the totals it wrote; `measure` runs the pipeline's
-real code and the reference tools, each in a child process; `report` writes BENCHMARKS.md.
-
-The run itself (`benchmark`): the data in the work folder (`workdir`), then each of `comparisons`
-through a shared `harness` (warehouse, checks against the generator's totals), judged by `targets`.
-"""
