@@ -3,7 +3,7 @@
 import json
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -12,9 +12,9 @@ import dagster as dg
 import pytest
 
 from mission_pipeline.defs.ops.alerts import run_failure_alert_sensor
-from mission_pipeline.settings import get_settings
 from mission_pipeline.warehouse.database import DatabaseTarget
 from mission_pipeline_tests.defs.jobs import run_job
+from mission_pipeline_tests.fixtures.pipeline import PipelineResources
 
 PASSWORD = "Sup3r-S3cret-pw-4711"
 
@@ -60,20 +60,17 @@ def webhook() -> Iterator[Webhook]:
 def failed_run(
     pipeline_env: DatabaseTarget,
     instance: dg.DagsterInstance,
-    monkeypatch: pytest.MonkeyPatch,
+    environment: Callable[..., None],
     tmp_path: Path,
+    pipeline: PipelineResources,
 ) -> dg.ExecuteInProcessResult:
     """A real failed cron_job run whose error text quotes the database password (via a path)."""
-    monkeypatch.setenv("OPENCLAW_STATE_DIR", str(tmp_path / PASSWORD / "state"))
-    monkeypatch.setenv("OPENCLAW_CLI", "off")
-    get_settings.cache_clear()
-    result = run_job("cron_job", instance=instance)
+    pipeline.state_dir = tmp_path / PASSWORD / "state"
+    result = run_job("cron_job", instance=instance, resources=pipeline)
     assert not result.success
-    # From here on the process knows the password as part of SUPABASE_DB_URL, as in production.
-    monkeypatch.setenv(
-        "SUPABASE_DB_URL", f"postgresql://pipeline:{PASSWORD}@db.example.invalid:5432/postgres"
-    )
-    get_settings.cache_clear()
+    # From here on the process knows the password as part of SUPABASE_DB_URL, as in production: the
+    # alert masks every secret the environment holds.
+    environment(SUPABASE_DB_URL=f"postgresql://pipeline:{PASSWORD}@db.example.invalid:5432/postgres")
     return result
 
 
@@ -106,10 +103,9 @@ def test_a_failed_run_is_logged_and_posted_without_secrets(
     failed_run: dg.ExecuteInProcessResult,
     instance: dg.DagsterInstance,
     webhook: Webhook,
-    monkeypatch: pytest.MonkeyPatch,
+    environment: Callable[..., None],
 ) -> None:
-    monkeypatch.setenv("ALERT_WEBHOOK_URL", webhook.url)
-    get_settings.cache_clear()
+    environment(ALERT_WEBHOOK_URL=webhook.url)  # the alert sensor reads ALERT_WEBHOOK_URL
     records = evaluate(instance, failed_run)
     run_id = failed_run.run_id
     errors = [r.getMessage() for r in records if r.levelno == logging.ERROR]
@@ -138,15 +134,14 @@ def test_a_webhook_that_fails_does_not_raise(
     failed_run: dg.ExecuteInProcessResult,
     instance: dg.DagsterInstance,
     webhook: Webhook,
-    monkeypatch: pytest.MonkeyPatch,
+    environment: Callable[..., None],
 ) -> None:
     webhook.status = 500
     url = webhook.url
     if answer == "refused":  # nothing listens on that port any more
         webhook.server.shutdown()
         webhook.server.server_close()
-    monkeypatch.setenv("ALERT_WEBHOOK_URL", url)
-    get_settings.cache_clear()
+    environment(ALERT_WEBHOOK_URL=url)  # the alert sensor reads ALERT_WEBHOOK_URL
     records = evaluate(instance, failed_run)
     warnings = [r.getMessage() for r in records if r.levelno == logging.WARNING]
     assert warnings == [

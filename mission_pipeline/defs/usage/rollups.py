@@ -65,7 +65,9 @@ def agent_usage_by_model(
     yield dg.Output(priced, metadata=metadata)
     yield checks.all_models_priced(priced, pricing)
     # OpenClaw's own rates (openclaw.json) tell a price-list difference from a wrong token count.
-    yield cost_check.cost_matches_recorded(warehouse, window, timezone, priced, pricing, openclaw.state_dir())
+    yield cost_check.cost_matches_recorded(
+        warehouse, window, timezone, priced, pricing, openclaw.state_dir_path()
+    )
 
 
 def rates_applied(priced: pd.DataFrame) -> str:
