@@ -15,7 +15,14 @@ def _migrate(_args: argparse.Namespace) -> int:
     from mission_pipeline.warehouse.database import resolve_target
     from mission_pipeline.warehouse.migrations import apply_migrations
 
-    target = resolve_target(get_settings())
+    settings = get_settings()
+    url = settings.supabase_db_url.get_secret_value() if settings.supabase_db_url else None
+    target = resolve_target(
+        url,
+        production=settings.is_production,
+        embedded_pgdata=settings.embedded_pgdata,
+        extra_secrets=tuple(settings.secret_values()),
+    )
     print(f"Migrating {target.description}")
     report = apply_migrations(target, log=print)
     if report.bootstrapped_supabase_roles:
@@ -29,12 +36,13 @@ def _migrate(_args: argparse.Namespace) -> int:
 def _run(_args: argparse.Namespace) -> int:
     from mission_pipeline.report import summary
     from mission_pipeline.run_once import choose_source, run_everything
-    from mission_pipeline.warehouse.resource import open_warehouse
+    from mission_pipeline.warehouse.resource import PostgresWarehouse, open_warehouse
 
     settings = get_settings()
     # The state directory first: a wrong one stops the run before any database is touched.
     source = choose_source(settings, print)
-    target = open_warehouse(settings, log=print, embedded_database=source.embedded_database)
+    warehouse = PostgresWarehouse.from_settings(settings, embedded_database=source.embedded_database)
+    target = open_warehouse(warehouse, log=print)
     results = run_everything(settings, source, print)
     print()
     print(summary(target))

@@ -24,7 +24,8 @@ from zoneinfo import ZoneInfo
 
 import dagster as dg
 
-from mission_pipeline.defs.resources import OpenClawResource, shared_resources
+from mission_pipeline.defs.env_resources import openclaw_from_env, warehouse_from_env
+from mission_pipeline.defs.resources import shared_resources
 from mission_pipeline.openclaw.relocate import copy_state_dir
 from mission_pipeline.openclaw.state_check import StateDirCheck, StateDirRefused, check_state_dir
 from mission_pipeline.openclaw.state_dir import StateDirLocation, locate_state_dir
@@ -33,7 +34,6 @@ from mission_pipeline.openclaw.transcripts.sources import list_transcript_source
 from mission_pipeline.sample import SAMPLE_OPENCLAW_VERSION, SAMPLE_STATE
 from mission_pipeline.settings import Settings
 from mission_pipeline.warehouse.embedded import DEFAULT_DATABASE
-from mission_pipeline.warehouse.resource import PostgresWarehouse
 
 SAMPLE_DATABASE = "mission_pipeline_sample"
 # The terminal shows warnings and the summary, not Dagster's event stream (it is in `make dev`).
@@ -112,12 +112,15 @@ def run_everything(
     settings: Settings, source: RunSource, say: Callable[[str], None] = print
 ) -> dict[str, bool]:
     """Run the usage, cron and workspace jobs once; returns job name -> success."""
+    # Imported here, not at the top: the Definitions read the definition-time settings (partition
+    # start, time zone) on import, and `mission-pipeline` reports invalid ones as one line.
     from mission_pipeline.definitions import defs
 
     location = source.state.location
+    # The state dir chosen above; the database as the Definitions configure it (SUPABASE_DB_URL
+    # through dg.EnvVar, so the run's stored job snapshot names the variable, never the URL).
     resources = shared_resources(
-        OpenClawResource(state_dir_override=str(location.path), override_origin=location.origin),
-        PostgresWarehouse(embedded_database=source.embedded_database),
+        openclaw_from_env(location), warehouse_from_env(settings, embedded_database=source.embedded_database)
     )
     if source.sample or not os.environ.get("DAGSTER_HOME"):
         instance = dg.DagsterInstance.ephemeral()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +11,9 @@ import pytest
 
 from mission_pipeline.openclaw.relocate import copy_state_dir
 from mission_pipeline.sample import SAMPLE_OPENCLAW_VERSION, SAMPLE_STATE
+from mission_pipeline.settings import get_settings
 
-pytest_plugins = ["mission_pipeline_tests.fixtures.postgres"]
+pytest_plugins = ["mission_pipeline_tests.fixtures.postgres", "mission_pipeline_tests.fixtures.pipeline"]
 
 SAMPLES = Path(__file__).parent / "data" / "openclaw-samples"
 SAMPLE_VERSIONS = (f"v{SAMPLE_OPENCLAW_VERSION}", "v2026.5.28")
@@ -52,3 +53,23 @@ def copy_sample(tmp_path: Path) -> Callable[[str], Path]:
 def sample_version(request: pytest.FixtureRequest) -> str:
     """Each OpenClaw sample version in turn."""
     return str(request.param)
+
+
+@pytest.fixture
+def environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., None]]:
+    """For tests about reading the environment (Settings, the CLI, doctor): set or unset variables.
+
+    `environment(NAME="value", OTHER=None)`; the cached settings are read again after each change
+    and after the test. Everything else builds resources with explicit values (fixtures/pipeline.py).
+    """
+
+    def _set(**variables: str | None) -> None:
+        for name, value in variables.items():
+            if value is None:
+                monkeypatch.delenv(name, raising=False)
+            else:
+                monkeypatch.setenv(name, value)
+        get_settings.cache_clear()
+
+    yield _set
+    get_settings.cache_clear()

@@ -7,31 +7,41 @@ from pydantic import Field
 
 from mission_pipeline.openclaw.cli import find_openclaw_cli
 from mission_pipeline.openclaw.state_check import StateDirCheck, check_state_dir
-from mission_pipeline.openclaw.state_dir import StateDirLocation, locate_state_dir
-from mission_pipeline.settings import get_settings
+from mission_pipeline.openclaw.state_dir import StateDirLocation, expand_path, locate_state_dir
 from mission_pipeline.warehouse.io_manager import PostgresPandasIOManager
 from mission_pipeline.warehouse.resource import PostgresWarehouse
 
 
 class OpenClawResource(dg.ConfigurableResource):  # type: ignore[type-arg]
-    """OpenClaw's state directory and CLI, found the way OpenClaw itself finds them."""
+    """OpenClaw's state directory and CLI; unset, they are found the way OpenClaw itself finds them.
 
-    state_dir_override: str | None = Field(
+    The definitions feed these fields from the environment (`defs/env_resources.py`); tests and
+    `mission-pipeline run` set them directly.
+    """
+
+    state_dir: str | None = Field(
         default=None,
-        description="Read this state directory instead of OPENCLAW_STATE_DIR / OpenClaw's default.",
+        description="OpenClaw's state directory (OPENCLAW_STATE_DIR). Unset: as OpenClaw resolves it, "
+        "$OPENCLAW_HOME/.openclaw, else ~/.openclaw.",
     )
-    override_origin: str = Field(
-        default="set on the openclaw resource", description="Where the override came from, for messages."
+    state_dir_origin: str = Field(
+        default="set on the openclaw resource",
+        description="Where state_dir came from, named in every message about the directory.",
+    )
+    cli: str = Field(
+        default="auto",
+        description='OpenClaw\'s CLI (OPENCLAW_CLI): "auto" (openclaw on PATH), "off", or the path of '
+        "the openclaw executable.",
     )
 
     def location(self) -> StateDirLocation:
         """The state directory and where that choice came from (OPENCLAW_STATE_DIR, OPENCLAW_HOME, ...)."""
-        if self.state_dir_override:
-            return StateDirLocation(Path(self.state_dir_override), self.override_origin, True)
-        return locate_state_dir(get_settings().openclaw_state_dir)
+        if self.state_dir:
+            return StateDirLocation(expand_path(self.state_dir), self.state_dir_origin, True)
+        return locate_state_dir()
 
-    def state_dir(self) -> Path:
-        """OPENCLAW_STATE_DIR, else $OPENCLAW_HOME/.openclaw, else ~/.openclaw."""
+    def state_dir_path(self) -> Path:
+        """The state directory this resource reads."""
         return self.location().path
 
     def check(self) -> StateDirCheck:
@@ -39,8 +49,8 @@ class OpenClawResource(dg.ConfigurableResource):  # type: ignore[type-arg]
         return check_state_dir(self.location())
 
     def cli_command(self) -> list[str] | None:
-        """The OpenClaw CLI when installed (and not turned off with OPENCLAW_CLI=off)."""
-        return find_openclaw_cli(get_settings().openclaw_cli)
+        """The OpenClaw CLI when installed (and not turned off with cli="off")."""
+        return find_openclaw_cli(self.cli)
 
 
 def require_state_dir(openclaw: OpenClawResource, table: str) -> Path:

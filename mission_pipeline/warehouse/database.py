@@ -9,6 +9,7 @@ of our own, since libpq's quotes the very text it choked on (often the password,
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import unquote
 
 import psycopg
@@ -16,7 +17,6 @@ from psycopg.conninfo import conninfo_to_dict
 from psycopg.rows import TupleRow
 
 from mission_pipeline.redaction import describe_params, is_ambiguous_url, redact, url_secrets
-from mission_pipeline.settings import Settings
 from mission_pipeline.warehouse.embedded import DEFAULT_DATABASE, start_embedded_postgres
 
 # Supabase's transaction pooler (Supavisor) listens on 6543 and cannot keep prepared statements.
@@ -120,22 +120,27 @@ class DatabaseTarget:
         raise WarehouseConnectionError(f"cannot connect to {self.description}: {reason}") from None
 
 
-def resolve_target(settings: Settings, *, embedded_database: str = DEFAULT_DATABASE) -> DatabaseTarget:
-    """The database named by the settings; starts the embedded server when none is named.
+def resolve_target(
+    database_url: str | None,
+    *,
+    production: bool,
+    embedded_pgdata: Path,
+    embedded_database: str = DEFAULT_DATABASE,
+    extra_secrets: tuple[str, ...] = (),
+) -> DatabaseTarget:
+    """The database `database_url` names; else the embedded server's (started), except in production.
 
-    `embedded_database` picks a database of the embedded server (the bundled sample has its own).
+    `embedded_database` picks a database of the embedded server (the bundled sample has its own);
+    `extra_secrets` are other secrets to mask in the target's messages.
     """
-    extra = tuple(s for s in settings.secret_values())
-    if settings.supabase_db_url is not None and settings.supabase_db_url.get_secret_value().strip():
-        return DatabaseTarget.from_url(
-            settings.supabase_db_url.get_secret_value().strip(), extra_secrets=extra
-        )
-    if settings.is_production:
+    if database_url is not None and database_url.strip():
+        return DatabaseTarget.from_url(database_url.strip(), extra_secrets=extra_secrets)
+    if production:
         raise ProductionConfigError(
             "MISSION_PIPELINE_ENV=production but SUPABASE_DB_URL is not set: refusing to write to the "
             "embedded database. Set SUPABASE_DB_URL to the Supabase project's Postgres connection string."
         )
-    embedded_url = start_embedded_postgres(settings.embedded_pgdata, embedded_database)
+    embedded_url = start_embedded_postgres(embedded_pgdata, embedded_database)
     return DatabaseTarget.from_url(embedded_url, embedded=True, source="the embedded server's URL")
 
 

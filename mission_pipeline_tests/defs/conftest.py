@@ -1,4 +1,4 @@
-"""Fixtures for running the real jobs: a sample OpenClaw state and a fresh database, via the environment."""
+"""Fixtures for running the real jobs: a sample OpenClaw state and a fresh database, as resources."""
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -6,21 +6,16 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from mission_pipeline.settings import get_settings
-from mission_pipeline.warehouse.database import DatabaseTarget
+from mission_pipeline_tests.fixtures.pipeline import PipelineResources
 
 
 @pytest.fixture
-def openclaw_state(
-    copy_sample: Callable[[str], Path], pipeline_env: DatabaseTarget, monkeypatch: pytest.MonkeyPatch
-) -> Callable[[str], Path]:
-    """Copy a sample state dir and point OPENCLAW_STATE_DIR at it (the CLI off unless a test says)."""
+def openclaw_state(copy_sample: Callable[[str], Path], pipeline: PipelineResources) -> Callable[[str], Path]:
+    """Copy a sample state dir and make it the one `pipeline`'s runs read (the CLI off unless a test says)."""
 
     def _use(version: str) -> Path:
         state = copy_sample(version)
-        monkeypatch.setenv("OPENCLAW_STATE_DIR", str(state))
-        monkeypatch.setenv("OPENCLAW_CLI", "off")
-        get_settings.cache_clear()
+        pipeline.state_dir = state
         return state
 
     return _use

@@ -7,10 +7,10 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from mission_pipeline.settings import get_settings
 from mission_pipeline.warehouse.database import DatabaseTarget
 from mission_pipeline_tests.conftest import usage_check
 from mission_pipeline_tests.defs.jobs import check_results, run_job
+from mission_pipeline_tests.fixtures.pipeline import PipelineResources
 from mission_pipeline_tests.fixtures.postgres import query
 
 DAY = "2026-11-27"
@@ -36,8 +36,8 @@ cache_write = 1.0
 """
 
 
-def cost_check(instance: dg.DagsterInstance) -> dg.AssetCheckEvaluation:
-    result = run_job("usage_job", instance=instance, partition=DAY)
+def cost_check(instance: dg.DagsterInstance, pipeline: PipelineResources) -> dg.AssetCheckEvaluation:
+    result = run_job("usage_job", instance=instance, partition=DAY, resources=pipeline)
     assert result.success
     check = check_results(result)["agent_usage_by_model/cost_matches_recorded"]
     assert check.severity == dg.AssetCheckSeverity.WARN
@@ -57,9 +57,10 @@ def test_a_fresh_install_passes_and_names_both_price_lists(
     openclaw_state: Callable[[str], Path],
     pipeline_env: DatabaseTarget,
     instance: dg.DagsterInstance,
+    pipeline: PipelineResources,
 ) -> None:
     openclaw_state(sample_version)
-    check = cost_check(instance)
+    check = cost_check(instance, pipeline)
     # The setup document's prices against OpenClaw's list prices: explained, so no failed check.
     assert check.passed
     verdict = text(check, "verdict")
@@ -88,14 +89,14 @@ def test_prices_equal_to_openclaws_agree(
     openclaw_state: Callable[[str], Path],
     instance: dg.DagsterInstance,
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    environment: Callable[..., None],
+    pipeline: PipelineResources,
 ) -> None:
     openclaw_state("v2026.9.6")
     prices = tmp_path / "prices.toml"
     prices.write_text(OPENCLAWS_PRICES, encoding="utf-8")
-    monkeypatch.setenv("PRICING_FILE", str(prices))
-    get_settings.cache_clear()
-    check = cost_check(instance)
+    environment(PRICING_FILE=str(prices))  # the usage assets read PRICING_FILE
+    check = cost_check(instance, pipeline)
     assert check.passed
     assert text(check, "verdict").startswith("Costs agree")
     assert text(check, "dashboard_prices") == f"{prices}, then genai-prices 0.2.5"
@@ -104,7 +105,7 @@ def test_prices_equal_to_openclaws_agree(
 
 
 def test_a_tampered_recorded_cost_fails_and_names_the_model_and_day(
-    openclaw_state: Callable[[str], Path], instance: dg.DagsterInstance
+    openclaw_state: Callable[[str], Path], instance: dg.DagsterInstance, pipeline: PipelineResources
 ) -> None:
     state = openclaw_state("v2026.5.28")
     sessions = state / "agents" / "dash" / "sessions"
@@ -117,7 +118,7 @@ def test_a_tampered_recorded_cost_fails_and_names_the_model_and_day(
     lines[index] = tampered
     transcript.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
-    check = cost_check(instance)
+    check = cost_check(instance, pipeline)
     assert not check.passed
     assert text(check, "unexplained") == f"{HAIKU} on {DAY}"
     verdict = text(check, "verdict")
@@ -129,11 +130,11 @@ def test_a_tampered_recorded_cost_fails_and_names_the_model_and_day(
 
 
 def test_an_unreadable_openclaw_json_cannot_tell_why(
-    openclaw_state: Callable[[str], Path], instance: dg.DagsterInstance
+    openclaw_state: Callable[[str], Path], instance: dg.DagsterInstance, pipeline: PipelineResources
 ) -> None:
     state = openclaw_state("v2026.9.6")
     (state / "openclaw.json").write_text("{ models: ", encoding="utf-8")
-    check = cost_check(instance)
+    check = cost_check(instance, pipeline)
     assert not check.passed
     verdict = text(check, "verdict")
     assert verdict.startswith(f"Cannot tell why the costs of {HAIKU}, {OPUS} differ")
@@ -144,10 +145,13 @@ def test_an_unreadable_openclaw_json_cannot_tell_why(
 
 
 def test_tiers_are_chosen_per_call_in_the_database(
-    openclaw_state: Callable[[str], Path], pipeline_env: DatabaseTarget, instance: dg.DagsterInstance
+    openclaw_state: Callable[[str], Path],
+    pipeline_env: DatabaseTarget,
+    instance: dg.DagsterInstance,
+    pipeline: PipelineResources,
 ) -> None:
     state = openclaw_state("v2026.9.6")
-    cost_check(instance)
+    cost_check(instance, pipeline)
     calls = query(
         pipeline_env,
         "select input_tokens, output_tokens, cache_read_tokens, cache_write_tokens"
@@ -165,7 +169,7 @@ def test_tiers_are_chosen_per_call_in_the_database(
         {"range": [edge], **{k: v * 2 for k, v in low.items()}},
     ]
     (state / "openclaw.json").write_text(json.dumps(config), encoding="utf-8")
-    check = cost_check(instance)
+    check = cost_check(instance, pipeline)
     expected = sum(
         (i * 5 + o * 25 + cr * 0.5 + cw * 6.25) * (2 if i + cr + cw >= edge else 1) / 1e6
         for i, o, cr, cw in calls

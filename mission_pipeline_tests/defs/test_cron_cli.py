@@ -10,11 +10,11 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from mission_pipeline.settings import get_settings
 from mission_pipeline.warehouse.database import DatabaseTarget
 from mission_pipeline_tests.conftest import sample_dir
 from mission_pipeline_tests.defs.domain_support import SOURCE, expected_rows, logged, metadata
 from mission_pipeline_tests.defs.jobs import run_job
+from mission_pipeline_tests.fixtures.pipeline import PipelineResources
 from mission_pipeline_tests.fixtures.postgres import query
 
 FAKE_CLI = Path(__file__).parents[1] / "openclaw" / "fake_openclaw.py"
@@ -23,7 +23,9 @@ _ROWS = "select job_id, name, enabled, schedule, last_run, next_run from cron_jo
 
 
 @pytest.fixture
-def stand_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Path]:
+def stand_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pipeline: PipelineResources
+) -> Callable[..., Path]:
     """An `openclaw` executable on PATH running the stand-in; returns its call log."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
@@ -39,8 +41,7 @@ def stand_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., P
         monkeypatch.setenv("FAKE_OPENCLAW_LOG", str(log))
         if page_size is not None:
             monkeypatch.setenv("FAKE_OPENCLAW_PAGE_SIZE", str(page_size))
-        monkeypatch.setenv("OPENCLAW_CLI", str(wrapper) if setting == "path" else setting)
-        get_settings.cache_clear()
+        pipeline.cli = str(wrapper) if setting == "path" else setting
         return log
 
     return _configure
@@ -52,10 +53,11 @@ def test_the_cli_on_path_is_the_source(
     stand_in: Callable[..., Path],
     pipeline_env: DatabaseTarget,
     instance: dg.DagsterInstance,
+    pipeline: PipelineResources,
 ) -> None:
     state = openclaw_state(sample_version)
     log = stand_in(sample_version, "replay")
-    result = run_job("cron_job", instance=instance)
+    result = run_job("cron_job", instance=instance, resources=pipeline)
     assert result.success
     assert query(pipeline_env, _ROWS) == expected_rows(sample_version)
     meta = metadata(result, "cron_jobs")
@@ -69,10 +71,11 @@ def test_openclaw_cli_may_name_the_executable_and_pages_are_followed(
     stand_in: Callable[..., Path],
     pipeline_env: DatabaseTarget,
     instance: dg.DagsterInstance,
+    pipeline: PipelineResources,
 ) -> None:
     openclaw_state("v2026.9.6")
     log = stand_in("v2026.9.6", "paged", setting="path", page_size=4)
-    result = run_job("cron_job", instance=instance)
+    result = run_job("cron_job", instance=instance, resources=pipeline)
     assert result.success
     assert query(pipeline_env, _ROWS) == expected_rows("v2026.9.6")
     assert "3 page(s)" in metadata(result, "cron_jobs")["source_detail"]
@@ -85,10 +88,11 @@ def test_a_failing_cli_falls_back_to_the_store(
     stand_in: Callable[..., Path],
     pipeline_env: DatabaseTarget,
     instance: dg.DagsterInstance,
+    pipeline: PipelineResources,
 ) -> None:
     openclaw_state(sample_version)
     stand_in(sample_version, "fail")
-    result = run_job("cron_job", instance=instance)
+    result = run_job("cron_job", instance=instance, resources=pipeline)
     assert result.success
     assert query(pipeline_env, _ROWS) == expected_rows(sample_version)
     meta = metadata(result, "cron_jobs")
@@ -104,11 +108,11 @@ def test_an_openclaw_cli_that_is_no_executable_falls_back_to_the_store(
     instance: dg.DagsterInstance,
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
+    pipeline: PipelineResources,
 ) -> None:
     openclaw_state("v2026.9.6")
-    monkeypatch.setenv("OPENCLAW_CLI", str(tmp_path / "no-such-openclaw"))
-    get_settings.cache_clear()
-    result = run_job("cron_job", instance=instance)
+    pipeline.cli = str(tmp_path / "no-such-openclaw")
+    result = run_job("cron_job", instance=instance, resources=pipeline)
     assert result.success
     meta = metadata(result, "cron_jobs")
     assert meta["source"] == "sqlite"
@@ -129,6 +133,7 @@ def test_the_real_cli_without_a_gateway_falls_back_to_the_store(
     instance: dg.DagsterInstance,
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
+    pipeline: PipelineResources,
 ) -> None:
     if not os.access(REAL_CLI, os.X_OK):
         pytest.skip("OpenClaw CLI not installed: run scripts/install-openclaw-cli.sh")
@@ -141,9 +146,8 @@ def test_the_real_cli_without_a_gateway_falls_back_to_the_store(
     monkeypatch.delenv("OPENCLAW_CONFIG_PATH", raising=False)
     for name in ("OC_MOCK_ANTHROPIC_KEY", "OC_FIXTURE_GATEWAY_TOKEN"):  # referenced by openclaw.json
         monkeypatch.setenv(name, "unused-in-this-test")
-    monkeypatch.setenv("OPENCLAW_CLI", str(REAL_CLI))
-    get_settings.cache_clear()
-    result = run_job("cron_job", instance=instance)
+    pipeline.cli = str(REAL_CLI)
+    result = run_job("cron_job", instance=instance, resources=pipeline)
     assert result.success
     meta = metadata(result, "cron_jobs")
     assert meta["source"] == "sqlite"

@@ -7,7 +7,6 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from mission_pipeline.settings import get_settings
 from mission_pipeline.warehouse.database import DatabaseTarget
 from mission_pipeline_tests.defs.domain_support import (
     SOURCE,
@@ -18,6 +17,7 @@ from mission_pipeline_tests.defs.domain_support import (
     state_sqlite,
 )
 from mission_pipeline_tests.defs.jobs import check_results, run_job
+from mission_pipeline_tests.fixtures.pipeline import PipelineResources
 from mission_pipeline_tests.fixtures.postgres import query
 
 _ROWS = "select job_id, name, enabled, schedule, last_run, next_run from cron_jobs order by job_id"
@@ -29,9 +29,10 @@ def test_the_table_holds_exactly_the_stores_jobs(
     openclaw_state: Callable[[str], Path],
     pipeline_env: DatabaseTarget,
     instance: dg.DagsterInstance,
+    pipeline: PipelineResources,
 ) -> None:
     openclaw_state(sample_version)
-    result = run_job("cron_job", instance=instance)
+    result = run_job("cron_job", instance=instance, resources=pipeline)
     assert result.success
     rows = query(pipeline_env, _ROWS)
     assert rows == expected_rows(sample_version)
@@ -69,31 +70,35 @@ def test_a_job_deleted_in_openclaw_leaves_the_table(
     openclaw_state: Callable[[str], Path],
     pipeline_env: DatabaseTarget,
     instance: dg.DagsterInstance,
+    pipeline: PipelineResources,
 ) -> None:
     state = openclaw_state(sample_version)
-    assert run_job("cron_job", instance=instance).success
+    assert run_job("cron_job", instance=instance, resources=pipeline).success
     before = query(pipeline_env, _ALL)
     gone = _delete_at_job(state, sample_version)
-    result = run_job("cron_job", instance=instance)
+    result = run_job("cron_job", instance=instance, resources=pipeline)
     assert result.success
     assert query(pipeline_env, _ALL) == [row for row in before if row[1] != gone]  # others untouched
     assert metadata(result, "cron_jobs")["rows_deleted"] == 1
 
 
 def test_updated_at_moves_only_for_the_job_that_changed(
-    openclaw_state: Callable[[str], Path], pipeline_env: DatabaseTarget, instance: dg.DagsterInstance
+    openclaw_state: Callable[[str], Path],
+    pipeline_env: DatabaseTarget,
+    instance: dg.DagsterInstance,
+    pipeline: PipelineResources,
 ) -> None:
     state = openclaw_state("v2026.9.6")
-    assert run_job("cron_job", instance=instance).success
+    assert run_job("cron_job", instance=instance, resources=pipeline).success
     first = query(pipeline_env, _ALL)
-    assert run_job("cron_job", instance=instance).success
+    assert run_job("cron_job", instance=instance, resources=pipeline).success
     assert query(pipeline_env, _ALL) == first  # ids and timestamps included: nothing was rewritten
     with state_sqlite(state) as db:
         db.execute(
             "update cron_jobs set job_json = json_set(job_json, '$.name', 'Metrics sweep v2')"
             " where name = 'Metrics sweep'"
         )
-    result = run_job("cron_job", instance=instance)
+    result = run_job("cron_job", instance=instance, resources=pipeline)
     assert result.success
     second = {row[1]: row for row in query(pipeline_env, _ALL)}
     moved = [job_id for job_id, row in second.items() if row[-1] != {r[1]: r for r in first}[job_id][-1]]
@@ -102,15 +107,18 @@ def test_updated_at_moves_only_for_the_job_that_changed(
 
 
 def test_a_partial_read_removes_nothing(
-    openclaw_state: Callable[[str], Path], pipeline_env: DatabaseTarget, instance: dg.DagsterInstance
+    openclaw_state: Callable[[str], Path],
+    pipeline_env: DatabaseTarget,
+    instance: dg.DagsterInstance,
+    pipeline: PipelineResources,
 ) -> None:
     state = openclaw_state("v2026.9.6")
-    assert run_job("cron_job", instance=instance).success
+    assert run_job("cron_job", instance=instance, resources=pipeline).success
     before = query(pipeline_env, _ALL)
     with state_sqlite(state) as db:  # one row that does not parse, and one job really deleted
         db.execute("update cron_jobs set job_json = '{broken' where name = 'Metrics sweep'")
         db.execute("delete from cron_jobs where name = 'Quarterly tax reminder'")
-    result = run_job("cron_job", instance=instance)
+    result = run_job("cron_job", instance=instance, resources=pipeline)
     assert result.success
     assert query(pipeline_env, _ALL) == before
     assert metadata(result, "cron_jobs")["complete"] is False
@@ -119,7 +127,10 @@ def test_a_partial_read_removes_nothing(
 
 
 def test_newer_job_kinds_load_keeping_their_raw_json(
-    openclaw_state: Callable[[str], Path], pipeline_env: DatabaseTarget, instance: dg.DagsterInstance
+    openclaw_state: Callable[[str], Path],
+    pipeline_env: DatabaseTarget,
+    instance: dg.DagsterInstance,
+    pipeline: PipelineResources,
 ) -> None:
     state = openclaw_state("v2026.5.28")
     newer = {
@@ -137,7 +148,7 @@ def test_newer_job_kinds_load_keeping_their_raw_json(
         state / "cron" / "jobs-state.json",
         lambda d: d["jobs"].update({newer["id"]: {"state": {"nextRunAtMs": None, "streamCursor": "abc"}}}),
     )
-    assert run_job("cron_job", instance=instance).success
+    assert run_job("cron_job", instance=instance, resources=pipeline).success
     ((kind, schedule, schedule_json, payload_json, job_json, state_json),) = query(
         pipeline_env,
         "select payload_kind, schedule, schedule_json, payload_json, job_json, state_json from cron_jobs"
@@ -157,13 +168,13 @@ def test_a_missing_state_dir_fails_once_and_keeps_the_table(
     instance: dg.DagsterInstance,
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
+    pipeline: PipelineResources,
 ) -> None:
     openclaw_state("v2026.5.28")
-    assert run_job("cron_job", instance=instance).success
+    assert run_job("cron_job", instance=instance, resources=pipeline).success
     before = query(pipeline_env, _ALL)
-    monkeypatch.setenv("OPENCLAW_STATE_DIR", str(tmp_path / "not-there"))
-    get_settings.cache_clear()
-    result = run_job("cron_job", instance=instance)
+    pipeline.state_dir = tmp_path / "not-there"
+    result = run_job("cron_job", instance=instance, resources=pipeline)
     assert not result.success
     assert query(pipeline_env, _ALL) == before
     retries = [e for e in result.all_events if e.event_type == dg.DagsterEventType.STEP_UP_FOR_RETRY]
@@ -171,12 +182,15 @@ def test_a_missing_state_dir_fails_once_and_keeps_the_table(
 
 
 def test_a_configured_cron_store_is_where_jobs_and_runs_are_read(
-    openclaw_state: Callable[[str], Path], pipeline_env: DatabaseTarget, instance: dg.DagsterInstance
+    openclaw_state: Callable[[str], Path],
+    pipeline_env: DatabaseTarget,
+    instance: dg.DagsterInstance,
+    pipeline: PipelineResources,
 ) -> None:
     state = openclaw_state("v2026.5.28")
     (state / "cron").rename(state / "shared-cron")  # `cron.store` of the file era, relative to the state
     edit_json(state / "openclaw.json", lambda d: d.update(cron={"store": "shared-cron/jobs.json"}))
-    result = run_job("cron_job", instance=instance)
+    result = run_job("cron_job", instance=instance, resources=pipeline)
     assert result.success
     assert query(pipeline_env, _ROWS) == expected_rows("v2026.5.28")
     assert str(state / "shared-cron" / "jobs.json") in metadata(result, "cron_jobs")["source_detail"]

@@ -10,6 +10,7 @@ import dagster as dg
 from mission_pipeline.warehouse.database import DatabaseTarget
 from mission_pipeline_tests.defs.domain_support import metadata, ms_utc, state_sqlite
 from mission_pipeline_tests.defs.jobs import run_job
+from mission_pipeline_tests.fixtures.pipeline import PipelineResources
 from mission_pipeline_tests.fixtures.postgres import query
 
 _RUNS = (
@@ -59,9 +60,10 @@ def test_history_matches_the_store(
     openclaw_state: Callable[[str], Path],
     pipeline_env: DatabaseTarget,
     instance: dg.DagsterInstance,
+    pipeline: PipelineResources,
 ) -> None:
     state = openclaw_state(sample_version)
-    result = run_job("cron_job", instance=instance)
+    result = run_job("cron_job", instance=instance, resources=pipeline)
     assert result.success
     expected = store_history(state, sample_version)
     assert len(expected) == 3
@@ -88,12 +90,13 @@ def test_runs_openclaw_rotated_away_stay(
     openclaw_state: Callable[[str], Path],
     pipeline_env: DatabaseTarget,
     instance: dg.DagsterInstance,
+    pipeline: PipelineResources,
 ) -> None:
     state = openclaw_state(sample_version)
-    assert run_job("cron_job", instance=instance).success
+    assert run_job("cron_job", instance=instance, resources=pipeline).success
     before = query(pipeline_env, "select * from cron_job_runs order by run_id")
     _rotate_away(state, sample_version)
-    result = run_job("cron_job", instance=instance)
+    result = run_job("cron_job", instance=instance, resources=pipeline)
     assert result.success
     assert query(pipeline_env, "select * from cron_job_runs order by run_id") == before
     assert metadata(result, "cron_job_runs")["rows_deleted"] == 0

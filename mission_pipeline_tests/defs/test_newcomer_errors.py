@@ -10,10 +10,10 @@ import psycopg
 import pytest
 
 from mission_pipeline.cli import main
-from mission_pipeline.settings import get_settings
 from mission_pipeline.warehouse.database import WarehouseConnectionError, WarehouseError
 from mission_pipeline.warehouse.transient import is_transient
 from mission_pipeline_tests.defs.jobs import run_job
+from mission_pipeline_tests.fixtures.pipeline import PipelineResources
 
 DAY = "2026-11-27"
 
@@ -33,19 +33,15 @@ def test_a_bad_setting_is_one_line_naming_the_variable(
     variable: str,
     value: str,
     expected: str,
-    monkeypatch: pytest.MonkeyPatch,
+    environment: Callable[..., None],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setenv(variable, value)
-    get_settings.cache_clear()
-    try:
-        for command in (["migrate"], ["run"]):
-            assert main(command) == 2
-            err = capsys.readouterr().err
-            assert err == f"mission-pipeline: {expected}\n"
-            assert "Traceback" not in err
-    finally:
-        get_settings.cache_clear()
+    environment(**{variable: value})  # the CLI reads its settings from the environment
+    for command in (["migrate"], ["run"]):
+        assert main(command) == 2
+        err = capsys.readouterr().err
+        assert err == f"mission-pipeline: {expected}\n"
+        assert "Traceback" not in err
 
 
 def test_a_secret_setting_is_never_echoed(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -72,12 +68,12 @@ def test_only_database_hiccups_count_as_transient() -> None:
 def test_a_missing_pricing_file_fails_at_once_without_retries(
     openclaw_state: Callable[[str], Path],
     instance: dg.DagsterInstance,
-    monkeypatch: pytest.MonkeyPatch,
+    environment: Callable[..., None],
+    pipeline: PipelineResources,
 ) -> None:
     openclaw_state("v2026.9.6")
-    monkeypatch.setenv("PRICING_FILE", "/nonexistent.toml")
-    get_settings.cache_clear()
-    result = run_job("usage_job", instance=instance, partition=DAY)
+    environment(PRICING_FILE="/nonexistent.toml")  # the usage assets read PRICING_FILE
+    result = run_job("usage_job", instance=instance, partition=DAY, resources=pipeline)
     assert not result.success
     retried = [e for e in result.all_events if e.event_type == dg.DagsterEventType.STEP_UP_FOR_RETRY]
     assert retried == []

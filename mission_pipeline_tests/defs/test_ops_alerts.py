@@ -4,7 +4,7 @@ and silence for a failed run of a job that is not tagged monitored."""
 import json
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -13,9 +13,9 @@ import dagster as dg
 import pytest
 
 from mission_pipeline.defs.ops.alerts import run_failure_alert_sensor
-from mission_pipeline.settings import get_settings
 from mission_pipeline.warehouse.database import DatabaseTarget
 from mission_pipeline_tests.defs.jobs import run_job
+from mission_pipeline_tests.fixtures.pipeline import PipelineResources
 
 PASSWORD = "Sup3r-S3cret-pw-4711"
 
@@ -61,20 +61,17 @@ def webhook() -> Iterator[Webhook]:
 def failed_run(
     pipeline_env: DatabaseTarget,
     instance: dg.DagsterInstance,
-    monkeypatch: pytest.MonkeyPatch,
+    environment: Callable[..., None],
     tmp_path: Path,
+    pipeline: PipelineResources,
 ) -> dg.ExecuteInProcessResult:
     """A real failed cron_job run whose error text quotes the database password (via a path)."""
-    monkeypatch.setenv("OPENCLAW_STATE_DIR", str(tmp_path / PASSWORD / "state"))
-    monkeypatch.setenv("OPENCLAW_CLI", "off")
-    get_settings.cache_clear()
-    result = run_job("cron_job", instance=instance)
+    pipeline.state_dir = tmp_path / PASSWORD / "state"
+    result = run_job("cron_job", instance=instance, resources=pipeline)
     assert not result.success
-    # From here on the process knows the password as part of SUPABASE_DB_URL, as in production.
-    monkeypatch.setenv(
-        "SUPABASE_DB_URL", f"postgresql://pipeline:{PASSWORD}@db.example.invalid:5432/postgres"
-    )
-    get_settings.cache_clear()
+    # From here on the process knows the password as part of SUPABASE_DB_URL, as in production: the
+    # alert masks every secret the environment holds.
+    environment(SUPABASE_DB_URL=f"postgresql://pipeline:{PASSWORD}@db.example.invalid:5432/postgres")
     return result
 
 
@@ -107,10 +104,9 @@ def test_a_failed_run_is_logged_and_posted_without_secrets(
     failed_run: dg.ExecuteInProcessResult,
     instance: dg.DagsterInstance,
     webhook: Webhook,
-    monkeypatch: pytest.MonkeyPatch,
+    environment: Callable[..., None],
 ) -> None:
-    monkeypatch.setenv("ALERT_WEBHOOK_URL", webhook.url)
-    get_settings.cache_clear()
+    environment(ALERT_WEBHOOK_URL=webhook.url)  # the alert sensor reads ALERT_WEBHOOK_URL
     records = evaluate(instance, failed_run)
     run_id = failed_run.run_id
     errors = [r.getMessage() for r in records if r.levelno == logging.ERROR]
@@ -139,15 +135,14 @@ def test_a_webhook_that_fails_does_not_raise(
     failed_run: dg.ExecuteInProcessResult,
     instance: dg.DagsterInstance,
     webhook: Webhook,
-    monkeypatch: pytest.MonkeyPatch,
+    environment: Callable[..., None],
 ) -> None:
     webhook.status = 500
     url = webhook.url
     if answer == "refused":  # nothing listens on that port any more
         webhook.server.shutdown()
         webhook.server.server_close()
-    monkeypatch.setenv("ALERT_WEBHOOK_URL", url)
-    get_settings.cache_clear()
+    environment(ALERT_WEBHOOK_URL=url)  # the alert sensor reads ALERT_WEBHOOK_URL
     records = evaluate(instance, failed_run)
     warnings = [r.getMessage() for r in records if r.levelno == logging.WARNING]
     assert warnings == [
@@ -157,7 +152,7 @@ def test_a_webhook_that_fails_does_not_raise(
 
 
 def test_a_failed_run_of_an_unmonitored_job_alerts_nobody(
-    instance: dg.DagsterInstance, webhook: Webhook, monkeypatch: pytest.MonkeyPatch
+    instance: dg.DagsterInstance, webhook: Webhook, environment: Callable[..., None]
 ) -> None:
     @dg.op
     def breaks() -> None:
@@ -169,11 +164,7 @@ def test_a_failed_run_of_an_unmonitored_job_alerts_nobody(
 
     result = unmonitored_job.execute_in_process(instance=instance, raise_on_error=False)
     assert not result.success
-    monkeypatch.setenv("ALERT_WEBHOOK_URL", webhook.url)
-    get_settings.cache_clear()
-    try:
-        records = evaluate(instance, result)
-    finally:
-        get_settings.cache_clear()  # no later test reads this webhook URL
+    environment(ALERT_WEBHOOK_URL=webhook.url)  # the sensor reads ALERT_WEBHOOK_URL
+    records = evaluate(instance, result)
     assert records == []
     assert webhook.bodies == []

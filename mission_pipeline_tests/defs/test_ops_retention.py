@@ -1,6 +1,7 @@
 """run_retention_sensor: old finished runs tagged frequent go; recent, unfinished and untagged runs stay."""
 
 import datetime as dt
+from collections.abc import Callable
 
 import dagster as dg
 import pytest
@@ -8,7 +9,6 @@ import pytest
 from mission_pipeline.definitions import defs
 from mission_pipeline.defs.ops import retention
 from mission_pipeline.defs.ops.retention import purge_old_runs, run_retention_sensor
-from mission_pipeline.settings import get_settings
 
 KEEP_DAYS = 14
 
@@ -90,13 +90,9 @@ def test_the_sensor_keeps_recent_runs(instance: dg.DagsterInstance) -> None:
     assert remaining(instance, runs) == set(runs)
 
 
-def test_retention_zero_keeps_every_run(
-    instance: dg.DagsterInstance, monkeypatch: pytest.MonkeyPatch
+def test_retention_zero_from_the_environment_keeps_every_run(
+    instance: dg.DagsterInstance, environment: Callable[..., None]
 ) -> None:
-    monkeypatch.setenv("RUN_RETENTION_DAYS", "0")
-    get_settings.cache_clear()
-    try:
-        result = run_retention_sensor.evaluate_tick(dg.build_sensor_context(instance=instance))
-    finally:
-        get_settings.cache_clear()
+    environment(RUN_RETENTION_DAYS="0")  # the sensor reads RUN_RETENTION_DAYS
+    result = run_retention_sensor.evaluate_tick(dg.build_sensor_context(instance=instance))
     assert result.skip_message == "RUN_RETENTION_DAYS=0: keeping every run"

@@ -140,16 +140,16 @@ def test_a_source_naming_no_time_falls_back_to_the_start_date(copy_sample: Calla
 def test_the_run_reads_a_copied_state_dir_in_full(
     copy_sample: Callable[[str], Path],
     pipeline_env: DatabaseTarget,
-    monkeypatch: pytest.MonkeyPatch,
+    environment: Callable[..., None],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     state = copy_sample("v2026.5.28")
     for path in state.rglob("*"):  # the time of the copy, whatever day the test runs on
         os.utime(path, None, follow_symlinks=False)
-    monkeypatch.setenv("OPENCLAW_STATE_DIR", str(state))
-    monkeypatch.setenv("OPENCLAW_CLI", "off")
-    monkeypatch.delenv("DAGSTER_HOME", raising=False)
-    get_settings.cache_clear()
+    # `mission-pipeline run` is configured by the environment, as an operator configures it.
+    environment(
+        SUPABASE_DB_URL=pipeline_env.url, OPENCLAW_STATE_DIR=str(state), OPENCLAW_CLI="off", DAGSTER_HOME=None
+    )
     assert main(["run"]) == 0
     assert "Usage days 2026-11-27 .. " in capsys.readouterr().out
     assert query(pipeline_env, "select sum(message_count) from agent_usage") == [(54,)]

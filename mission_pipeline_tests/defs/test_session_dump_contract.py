@@ -9,9 +9,9 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from mission_pipeline.definitions import defs
-from mission_pipeline.settings import get_settings
 from mission_pipeline.warehouse.database import DatabaseTarget
+from mission_pipeline_tests.defs.jobs import materialize
+from mission_pipeline_tests.fixtures.pipeline import PipelineResources
 from mission_pipeline_tests.fixtures.postgres import query
 from mission_pipeline_tests.openclaw.test_contract_cli import installed_cli
 from mission_pipeline_tests.warehouse.dagster_helpers import output_metadata
@@ -24,15 +24,16 @@ def test_the_dump_equals_the_real_cli_output(
     instance: dg.DagsterInstance,
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
+    pipeline: PipelineResources,
 ) -> None:
     command = installed_cli()
     if command is None:
         pytest.skip("OpenClaw CLI not installed: `make openclaw-cli` (CI installs it)")
-    openclaw_state("v2026.9.6")  # a relocated copy; OPENCLAW_STATE_DIR points at it
+    state = openclaw_state("v2026.9.6")  # a relocated copy, the one the runs read
     home = tmp_path / "home"
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))  # the CLI must never touch a real ~/.openclaw
-    env = {**os.environ, "NO_COLOR": "1"}
+    env = {**os.environ, "NO_COLOR": "1", "OPENCLAW_STATE_DIR": str(state)}
     # Backup copies hold rows OpenClaw has not validated; it refuses them until doctor repairs them.
     doctor = subprocess.run(
         [*command, "doctor", "--fix", "--non-interactive"],
@@ -48,11 +49,8 @@ def test_the_dump_equals_the_real_cli_output(
     assert listing.returncode == 0, listing.stderr[-2000:]
     printed = json.loads(listing.stdout)["sessions"]
 
-    monkeypatch.setenv("OPENCLAW_CLI", command[0])
-    get_settings.cache_clear()
-    result = defs.resolve_implicit_global_asset_job_def().execute_in_process(
-        instance=instance, asset_selection=[dg.AssetKey("openclaw_session_dumps")]
-    )
+    pipeline.cli = command[0]
+    result = materialize(["openclaw_session_dumps"], instance=instance, resources=pipeline)
     assert (
         output_metadata(result, "openclaw_session_dumps")["source"] == "openclaw sessions --all-agents --json"
     )

@@ -9,17 +9,16 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from mission_pipeline.definitions import defs
-from mission_pipeline.settings import get_settings
 from mission_pipeline.warehouse.database import DatabaseTarget
 from mission_pipeline_tests.conftest import sample_dir
+from mission_pipeline_tests.defs.jobs import materialize
+from mission_pipeline_tests.fixtures.pipeline import PipelineResources
 from mission_pipeline_tests.fixtures.postgres import query
 from mission_pipeline_tests.warehouse.dagster_helpers import output_metadata
 
 
-def _dump(instance: dg.DagsterInstance) -> dg.ExecuteInProcessResult:
-    job = defs.resolve_implicit_global_asset_job_def()
-    return job.execute_in_process(instance=instance, asset_selection=[dg.AssetKey("openclaw_session_dumps")])
+def _dump(instance: dg.DagsterInstance, pipeline: PipelineResources) -> dg.ExecuteInProcessResult:
+    return materialize(["openclaw_session_dumps"], instance=instance, resources=pipeline)
 
 
 def _stand_in_cli(tmp_path: Path, payload: Path) -> Path:
@@ -35,9 +34,10 @@ def test_the_store_is_dumped_for_both_samples(
     openclaw_state: Callable[[str], Path],
     pipeline_env: DatabaseTarget,
     instance: dg.DagsterInstance,
+    pipeline: PipelineResources,
 ) -> None:
     openclaw_state(sample_version)
-    result = _dump(instance)
+    result = _dump(instance, pipeline)
     assert result.success
     assert output_metadata(result, "openclaw_session_dumps")["source"] == "store"
     rows = query(pipeline_env, "select agent_id, session_id, session_key, entry from openclaw_session_dumps")
@@ -52,14 +52,14 @@ def test_the_cli_is_preferred_and_pruned_sessions_are_marked_gone(
     instance: dg.DagsterInstance,
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
+    pipeline: PipelineResources,
 ) -> None:
     openclaw_state("v2026.9.6")
     recorded = json.loads((sample_dir("v2026.9.6") / "cli" / "sessions-all-agents.json").read_text())
     answer = tmp_path / "answer.json"
     answer.write_text(json.dumps(recorded))
-    monkeypatch.setenv("OPENCLAW_CLI", str(_stand_in_cli(tmp_path, answer)))
-    get_settings.cache_clear()
-    first = _dump(instance)
+    pipeline.cli = str(_stand_in_cli(tmp_path, answer))
+    first = _dump(instance, pipeline)
     assert (
         output_metadata(first, "openclaw_session_dumps")["source"] == "openclaw sessions --all-agents --json"
     )
@@ -68,7 +68,7 @@ def test_the_cli_is_preferred_and_pruned_sessions_are_marked_gone(
 
     pruned = recorded["sessions"].pop()
     answer.write_text(json.dumps(recorded))
-    second = _dump(instance)
+    second = _dump(instance, pipeline)
     assert output_metadata(second, "openclaw_session_dumps")["rows_marked_gone"] == 1
     gone = query(pipeline_env, "select session_id from openclaw_session_dumps where gone_at is not null")
     assert gone == [(pruned["sessionId"],)]
@@ -80,6 +80,7 @@ def test_a_failing_cli_falls_back_to_the_store(
     instance: dg.DagsterInstance,
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
+    pipeline: PipelineResources,
 ) -> None:
     state = openclaw_state("v2026.9.6")
     broken = tmp_path / "openclaw"
@@ -87,9 +88,8 @@ def test_a_failing_cli_falls_back_to_the_store(
         '#!/bin/sh\necho \'{"ok":false,"error":{"message":"run openclaw doctor --fix"}}\'\nexit 1\n'
     )
     broken.chmod(0o755)
-    monkeypatch.setenv("OPENCLAW_CLI", str(broken))
-    get_settings.cache_clear()
-    result = _dump(instance)
+    pipeline.cli = str(broken)
+    result = _dump(instance, pipeline)
     assert result.success
     assert output_metadata(result, "openclaw_session_dumps")["source"] == "store"
     with sqlite3.connect(state / "agents" / "main" / "agent" / "openclaw-agent.sqlite") as db:
@@ -107,14 +107,13 @@ def test_a_missing_state_dir_marks_nothing_gone(
     instance: dg.DagsterInstance,
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
+    pipeline: PipelineResources,
 ) -> None:
     openclaw_state("v2026.9.6")
-    assert _dump(instance).success
-    monkeypatch.setenv("OPENCLAW_STATE_DIR", str(tmp_path / "gone"))
-    get_settings.cache_clear()
-    job = defs.resolve_implicit_global_asset_job_def()
-    result = job.execute_in_process(
-        instance=instance, asset_selection=[dg.AssetKey("openclaw_session_dumps")], raise_on_error=False
+    assert _dump(instance, pipeline).success
+    pipeline.state_dir = tmp_path / "gone"
+    result = materialize(
+        ["openclaw_session_dumps"], instance=instance, resources=pipeline, raise_on_error=False
     )
     assert not result.success
     assert query(pipeline_env, "select count(*) from openclaw_session_dumps where gone_at is not null") == [
@@ -128,15 +127,16 @@ def test_an_unread_store_marks_none_of_its_sessions_gone(
     openclaw_state: Callable[[str], Path],
     pipeline_env: DatabaseTarget,
     instance: dg.DagsterInstance,
+    pipeline: PipelineResources,
 ) -> None:
     state = openclaw_state("v2026.5.28")
-    assert _dump(instance).success
+    assert _dump(instance, pipeline).success
     index = state / "agents" / "max" / "sessions" / "sessions.json"
     if damage == "unreadable":
         index.write_text('{"agent:max:main": {"sessionId": ')  # cut off mid-write
     else:
         index.unlink()
-    result = _dump(instance)
+    result = _dump(instance, pipeline)
     assert result.success
     assert query(pipeline_env, "select count(*) from openclaw_session_dumps where gone_at is not null") == [
         (0,)

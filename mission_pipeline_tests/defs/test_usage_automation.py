@@ -13,6 +13,7 @@ from mission_pipeline.definitions import defs
 from mission_pipeline.defs.usage import sensors
 from mission_pipeline.warehouse.database import DatabaseTarget
 from mission_pipeline_tests.defs.jobs import run_job, usage_sensor_tick
+from mission_pipeline_tests.fixtures.pipeline import PipelineResources
 from mission_pipeline_tests.fixtures.postgres import query
 
 UTC = dt.UTC
@@ -65,36 +66,40 @@ def test_the_sensor_reruns_exactly_the_changed_materialized_day(
     pipeline_env: DatabaseTarget,
     instance: dg.DagsterInstance,
     monkeypatch: pytest.MonkeyPatch,
+    pipeline: PipelineResources,
 ) -> None:
     state = openclaw_state("v2026.5.28")
     monkeypatch.setattr(sensors, "now", lambda: dt.datetime(2026, 11, 29, 9, 0, tzinfo=UTC))
-    assert run_job("usage_job", instance=instance, partition=DAY).success
+    assert run_job("usage_job", instance=instance, partition=DAY, resources=pipeline).success
 
-    baseline = usage_sensor_tick(instance, None)
+    baseline = usage_sensor_tick(instance, None, pipeline)
     assert not baseline.run_requests and "baseline" in baseline.skip_message
-    unchanged = usage_sensor_tick(instance, baseline.cursor)
+    unchanged = usage_sensor_tick(instance, baseline.cursor, pipeline)
     assert not unchanged.run_requests and unchanged.skip_message == "no transcript changes"
 
     # A session that spanned midnight: a late call lands in the file after the day was materialized.
     _append_call(state, dt.datetime(2026, 11, 27, 23, 58, tzinfo=UTC))
-    changed = usage_sensor_tick(instance, unchanged.cursor)
+    changed = usage_sensor_tick(instance, unchanged.cursor, pipeline)
     assert [r.partition_key for r in changed.run_requests or []] == [DAY]
 
-    assert run_job("usage_job", instance=instance, partition=DAY).success
+    assert run_job("usage_job", instance=instance, partition=DAY, resources=pipeline).success
     calls = query(pipeline_env, "select message_count from agent_usage where agent_id = 'max'")
     assert calls == [(12,)]  # 11 calls before, the appended one now counted once
-    settled = usage_sensor_tick(instance, changed.cursor)
+    settled = usage_sensor_tick(instance, changed.cursor, pipeline)
     assert not settled.run_requests
 
 
 def test_the_sensor_leaves_today_and_unmaterialized_days_alone(
-    openclaw_state: Callable[[str], Path], instance: dg.DagsterInstance, monkeypatch: pytest.MonkeyPatch
+    openclaw_state: Callable[[str], Path],
+    instance: dg.DagsterInstance,
+    monkeypatch: pytest.MonkeyPatch,
+    pipeline: PipelineResources,
 ) -> None:
     state = openclaw_state("v2026.5.28")
     monkeypatch.setattr(sensors, "now", lambda: dt.datetime(2026, 11, 27, 23, 59, tzinfo=UTC))
-    baseline = usage_sensor_tick(instance, None)
+    baseline = usage_sensor_tick(instance, None, pipeline)
     _append_call(state, dt.datetime(2026, 11, 27, 23, 58, tzinfo=UTC))
-    result = usage_sensor_tick(instance, baseline.cursor)
+    result = usage_sensor_tick(instance, baseline.cursor, pipeline)
     assert not result.run_requests
     assert "only today or days never materialized" in result.skip_message
 

@@ -12,6 +12,7 @@ from mission_pipeline.warehouse.database import DatabaseTarget
 from mission_pipeline_tests.conftest import usage_check
 from mission_pipeline_tests.defs.domain_support import metadata
 from mission_pipeline_tests.defs.jobs import check_results, run_job
+from mission_pipeline_tests.fixtures.pipeline import PipelineResources
 from mission_pipeline_tests.fixtures.postgres import query
 
 DAY = "2026-11-27"
@@ -38,9 +39,10 @@ def test_each_sample_gives_its_ledger_totals_per_agent(
     openclaw_state: Callable[[str], Path],
     pipeline_env: DatabaseTarget,
     instance: dg.DagsterInstance,
+    pipeline: PipelineResources,
 ) -> None:
     openclaw_state(sample_version)
-    result = run_job("usage_job", instance=instance, partition=DAY)
+    result = run_job("usage_job", instance=instance, partition=DAY, resources=pipeline)
     assert result.success
     rows = query(
         pipeline_env,
@@ -64,10 +66,13 @@ def test_each_sample_gives_its_ledger_totals_per_agent(
 
 
 def test_costs_follow_the_pricing_table(
-    openclaw_state: Callable[[str], Path], pipeline_env: DatabaseTarget, instance: dg.DagsterInstance
+    openclaw_state: Callable[[str], Path],
+    pipeline_env: DatabaseTarget,
+    instance: dg.DagsterInstance,
+    pipeline: PipelineResources,
 ) -> None:
     openclaw_state("v2026.9.6")
-    result = run_job("usage_job", instance=instance, partition=DAY)
+    result = run_job("usage_job", instance=instance, partition=DAY, resources=pipeline)
     by_model = query(
         pipeline_env,
         "select model, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,"
@@ -91,25 +96,33 @@ def test_costs_follow_the_pricing_table(
 
 
 def test_rerunning_a_day_leaves_identical_rows(
-    openclaw_state: Callable[[str], Path], pipeline_env: DatabaseTarget, instance: dg.DagsterInstance
+    openclaw_state: Callable[[str], Path],
+    pipeline_env: DatabaseTarget,
+    instance: dg.DagsterInstance,
+    pipeline: PipelineResources,
 ) -> None:
     openclaw_state("v2026.5.28")
-    assert run_job("usage_job", instance=instance, partition=DAY).success
+    assert run_job("usage_job", instance=instance, partition=DAY, resources=pipeline).success
     first = query(pipeline_env, _USAGE)
     ledger = query(pipeline_env, "select * from openclaw_usage_events order by event_id")
-    assert run_job("usage_job", instance=instance, partition=DAY).success
+    assert run_job("usage_job", instance=instance, partition=DAY, resources=pipeline).success
     assert query(pipeline_env, _USAGE) == first  # ids and timestamps included: nothing was rewritten
     assert query(pipeline_env, "select * from openclaw_usage_events order by event_id") == ledger
 
 
 def test_a_backfill_range_is_one_run_with_the_same_rows(
-    openclaw_state: Callable[[str], Path], pipeline_env: DatabaseTarget, instance: dg.DagsterInstance
+    openclaw_state: Callable[[str], Path],
+    pipeline_env: DatabaseTarget,
+    instance: dg.DagsterInstance,
+    pipeline: PipelineResources,
 ) -> None:
     openclaw_state("v2026.9.6")
-    assert run_job("usage_job", instance=instance, partition=DAY).success
+    assert run_job("usage_job", instance=instance, partition=DAY, resources=pipeline).success
     single = [r[:13] for r in query(pipeline_env, _USAGE)]
     query(pipeline_env, "truncate agent_usage, agent_usage_by_model, openclaw_usage_events")
-    result = run_job("usage_job", instance=instance, partition_range=("2026-11-20", "2026-11-27"))
+    result = run_job(
+        "usage_job", instance=instance, partition_range=("2026-11-20", "2026-11-27"), resources=pipeline
+    )
     assert result.success
     assert [r[:13] for r in query(pipeline_env, _USAGE)] == single
     materialized = instance.get_materialized_partitions(dg.AssetKey("agent_usage"))
@@ -119,21 +132,27 @@ def test_a_backfill_range_is_one_run_with_the_same_rows(
 
 
 def test_pruned_transcripts_keep_their_ledger_rows(
-    openclaw_state: Callable[[str], Path], pipeline_env: DatabaseTarget, instance: dg.DagsterInstance
+    openclaw_state: Callable[[str], Path],
+    pipeline_env: DatabaseTarget,
+    instance: dg.DagsterInstance,
+    pipeline: PipelineResources,
 ) -> None:
     state = openclaw_state("v2026.9.6")
-    assert run_job("usage_job", instance=instance, partition=DAY).success
+    assert run_job("usage_job", instance=instance, partition=DAY, resources=pipeline).success
     before = query(pipeline_env, _USAGE)
     # OpenClaw prunes max's transcripts (session maintenance, a deleted agent DB).
     with sqlite3.connect(state / "agents" / "max" / "agent" / "openclaw-agent.sqlite") as db:
         db.execute("delete from transcript_events")
-    assert run_job("usage_job", instance=instance, partition=DAY).success
+    assert run_job("usage_job", instance=instance, partition=DAY, resources=pipeline).success
     assert query(pipeline_env, _USAGE) == before
     assert query(pipeline_env, "select count(*) from openclaw_usage_events where agent_id = 'max'") == [(11,)]
 
 
 def test_an_unknown_model_is_counted_but_not_priced(
-    openclaw_state: Callable[[str], Path], pipeline_env: DatabaseTarget, instance: dg.DagsterInstance
+    openclaw_state: Callable[[str], Path],
+    pipeline_env: DatabaseTarget,
+    instance: dg.DagsterInstance,
+    pipeline: PipelineResources,
 ) -> None:
     state = openclaw_state("v2026.5.28")
     sessions = state / "agents" / "dash" / "sessions"
@@ -146,7 +165,7 @@ def test_an_unknown_model_is_counted_but_not_priced(
         for line in lines
     ]
     transcript.write_text("\n".join(renamed) + "\n")
-    result = run_job("usage_job", instance=instance, partition=DAY)
+    result = run_job("usage_job", instance=instance, partition=DAY, resources=pipeline)
     assert result.success
     unpriced = query(
         pipeline_env,

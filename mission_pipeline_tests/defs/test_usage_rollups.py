@@ -12,6 +12,7 @@ from mission_pipeline.definitions import defs
 from mission_pipeline.defs.usage import priced_usage, rollups
 from mission_pipeline.warehouse.database import DatabaseTarget
 from mission_pipeline_tests.defs.jobs import check_results, run_job
+from mission_pipeline_tests.fixtures.pipeline import PipelineResources
 from mission_pipeline_tests.fixtures.postgres import query
 
 DAY = "2026-11-27"
@@ -44,11 +45,12 @@ def counts(target: DatabaseTarget) -> tuple[int, int]:
 def test_a_run_of_both_tables_aggregates_the_ledger_once(
     openclaw_state: Callable[[str], Path],
     pipeline_env: DatabaseTarget,
+    pipeline: PipelineResources,
     instance: dg.DagsterInstance,
     aggregates: list[str],
 ) -> None:
     openclaw_state("v2026.9.6")
-    result = run_job("usage_job", instance=instance, partition=DAY)
+    result = run_job("usage_job", instance=instance, resources=pipeline, partition=DAY)
     assert result.success
     assert aggregates == ["priced_usage_by_model"]
     by_model, by_agent = counts(pipeline_env)
@@ -66,6 +68,7 @@ def test_a_run_of_both_tables_aggregates_the_ledger_once(
 def test_a_subset_writes_and_checks_only_the_selected_table(
     openclaw_state: Callable[[str], Path],
     pipeline_env: DatabaseTarget,
+    pipeline: PipelineResources,
     instance: dg.DagsterInstance,
     aggregates: list[str],
     selected: str,
@@ -73,12 +76,18 @@ def test_a_subset_writes_and_checks_only_the_selected_table(
     checked: set[str],
 ) -> None:
     openclaw_state("v2026.9.6")
-    assert run_job("usage_job", instance=instance, partition=DAY).success  # the ledger, both tables
+    assert run_job(
+        "usage_job", instance=instance, resources=pipeline, partition=DAY
+    ).success  # the ledger, both tables
     with pipeline_env.connect() as conn:
         conn.execute("truncate agent_usage_by_model, agent_usage")
     aggregates.clear()
     result = defs.resolve_job_def("usage_job").execute_in_process(
-        instance=instance, partition_key=DAY, asset_selection=[dg.AssetKey(selected)], raise_on_error=False
+        instance=instance,
+        partition_key=DAY,
+        asset_selection=[dg.AssetKey(selected)],
+        raise_on_error=False,
+        resources=pipeline.resources(),
     )
     assert result.success
     assert aggregates == ["priced_usage_by_model"]

@@ -11,6 +11,7 @@ import pytest
 from mission_pipeline.warehouse.database import DatabaseTarget
 from mission_pipeline_tests.defs.domain_support import logged, metadata
 from mission_pipeline_tests.defs.jobs import run_job
+from mission_pipeline_tests.fixtures.pipeline import PipelineResources
 from mission_pipeline_tests.fixtures.postgres import query
 from mission_pipeline_tests.fixtures.refused_folders import refuse_folders
 
@@ -38,6 +39,7 @@ def test_every_file_one_to_three_levels_deep(
     openclaw_state: Callable[[str], Path],
     pipeline_env: DatabaseTarget,
     instance: dg.DagsterInstance,
+    pipeline: PipelineResources,
 ) -> None:
     state = openclaw_state(sample_version)
     ws = state / "workspace-max"
@@ -47,7 +49,7 @@ def test_every_file_one_to_three_levels_deep(
     (ws / "a" / "b" / "c").mkdir(parents=True)
     (ws / "a" / "b" / "ünï code.md").write_text("three levels")
     (ws / "a" / "b" / "c" / "four.md").write_text("four levels")
-    result = run_job("workspace_job", instance=instance)
+    result = run_job("workspace_job", instance=instance, resources=pipeline)
     assert result.success
     rows = query(pipeline_env, _FILES)
     assert rows == files_on_disk(state)
@@ -89,9 +91,10 @@ def test_links_loops_fifos_and_unreadable_folders_do_not_break_the_job(
     instance: dg.DagsterInstance,
     locked_folder: Callable[[Path], None],
     tmp_path: Path,
+    pipeline: PipelineResources,
 ) -> None:
     state = openclaw_state("v2026.9.6")
-    assert run_job("workspace_job", instance=instance).success
+    assert run_job("workspace_job", instance=instance, resources=pipeline).success
     before = query(pipeline_env, _FILES)
     ws, outside = state / "workspace-dash", tmp_path / "outside"
     (outside / "deep").mkdir(parents=True)
@@ -106,7 +109,7 @@ def test_links_loops_fifos_and_unreadable_folders_do_not_break_the_job(
     locked_folder(ws / "locked")
     (ws / "MEMORY.md").unlink()  # dash's scan is partial: this row must stay
     (state / "workspace-max" / "USER.md").unlink()  # max's scan is whole: this row leaves
-    result = run_job("workspace_job", instance=instance)
+    result = run_job("workspace_job", instance=instance, resources=pipeline)
     assert result.success
     after = query(pipeline_env, _FILES)
     assert after == [r for r in before if r[:2] != ("max", "USER.md")]
@@ -117,14 +120,17 @@ def test_links_loops_fifos_and_unreadable_folders_do_not_break_the_job(
 
 
 def test_a_deleted_file_leaves_and_a_missing_workspace_keeps_its_rows(
-    openclaw_state: Callable[[str], Path], pipeline_env: DatabaseTarget, instance: dg.DagsterInstance
+    openclaw_state: Callable[[str], Path],
+    pipeline_env: DatabaseTarget,
+    instance: dg.DagsterInstance,
+    pipeline: PipelineResources,
 ) -> None:
     state = openclaw_state("v2026.5.28")
-    assert run_job("workspace_job", instance=instance).success
+    assert run_job("workspace_job", instance=instance, resources=pipeline).success
     before = query(pipeline_env, _FILES)
     (state / "workspace-atlas" / "meeting notes.md").unlink()
     (state / "workspace-amber").rename(state / "amber-unplugged")  # an unmounted disk, a moved folder
-    result = run_job("workspace_job", instance=instance)
+    result = run_job("workspace_job", instance=instance, resources=pipeline)
     assert result.success
     assert query(pipeline_env, _FILES) == [r for r in before if r[:2] != ("atlas", "meeting notes.md")]
     meta = metadata(result, "agent_workspaces")
@@ -135,21 +141,24 @@ def test_a_deleted_file_leaves_and_a_missing_workspace_keeps_its_rows(
 
 
 def test_an_invalid_config_deletes_nothing(
-    openclaw_state: Callable[[str], Path], pipeline_env: DatabaseTarget, instance: dg.DagsterInstance
+    openclaw_state: Callable[[str], Path],
+    pipeline_env: DatabaseTarget,
+    instance: dg.DagsterInstance,
+    pipeline: PipelineResources,
 ) -> None:
     state = openclaw_state("v2026.9.6")
-    assert run_job("workspace_job", instance=instance).success
+    assert run_job("workspace_job", instance=instance, resources=pipeline).success
     before = query(pipeline_env, _FILES)
     (state / "workspace-max" / "SOUL.md").unlink()
     config = state / "openclaw.json"
     good = config.read_text()
     config.write_text(good[: len(good) // 2])  # cut mid-write
-    result = run_job("workspace_job", instance=instance)
+    result = run_job("workspace_job", instance=instance, resources=pipeline)
     assert result.success
     assert query(pipeline_env, _FILES) == before
     meta = metadata(result, "agent_workspaces")
     assert (meta["config_valid"], meta["synced_agents"], meta["rows_deleted"]) == (False, [], 0)
     assert any("not valid" in m for m in logged(instance, result.run_id))
     config.write_text(good)
-    assert run_job("workspace_job", instance=instance).success
+    assert run_job("workspace_job", instance=instance, resources=pipeline).success
     assert query(pipeline_env, _FILES) == [r for r in before if r[:2] != ("max", "SOUL.md")]

@@ -19,10 +19,10 @@ import pytest
 from mission_pipeline.defs import resources
 from mission_pipeline.openclaw.state_check import StateDirCheck, check_state_dir
 from mission_pipeline.openclaw.state_dir import StateDirLocation
-from mission_pipeline.settings import get_settings
 from mission_pipeline.warehouse.database import DatabaseTarget
 from mission_pipeline_tests.defs.domain_support import logged
 from mission_pipeline_tests.defs.jobs import run_job
+from mission_pipeline_tests.fixtures.pipeline import PipelineResources
 from mission_pipeline_tests.fixtures.postgres import query
 from mission_pipeline_tests.fixtures.refused_folders import refuse_folders
 
@@ -64,14 +64,17 @@ def said(instance: dg.DagsterInstance, result: dg.ExecuteInProcessResult) -> str
 
 @pytest.fixture
 def loaded(
-    openclaw_state: Callable[[str], Path], pipeline_env: DatabaseTarget, instance: dg.DagsterInstance
+    openclaw_state: Callable[[str], Path],
+    pipeline_env: DatabaseTarget,
+    instance: dg.DagsterInstance,
+    pipeline: PipelineResources,
 ) -> Callable[[str], Path]:
     """A sample version loaded by every job, as the schedules would have done it."""
 
     def _load(version: str) -> Path:
         state = openclaw_state(version)
         for job, partition in JOBS:
-            assert run_job(job, instance=instance, partition=partition).success, job
+            assert run_job(job, instance=instance, partition=partition, resources=pipeline).success, job
         assert all(query(pipeline_env, f"select count(*) from {t}")[0][0] for t in TABLES)
         return state
 
@@ -80,7 +83,7 @@ def loaded(
 
 @contextmanager
 def wrong_environment(
-    environment: str, state: Path, scratch: Path, patch: pytest.MonkeyPatch
+    environment: str, state: Path, scratch: Path, patch: pytest.MonkeyPatch, pipeline: PipelineResources
 ) -> Iterator[tuple[Path, str]]:
     """Point the pipeline at a wrong state directory; yields it and what the run must say about it."""
     scratch.mkdir()
@@ -110,13 +113,11 @@ def wrong_environment(
             return check
 
         patch.setattr(resources, "check_state_dir", check_then_mount)
-    if wrong != state:
-        patch.setenv("OPENCLAW_STATE_DIR", str(wrong))
-    get_settings.cache_clear()
+    pipeline.state_dir = wrong
     try:
         yield wrong, reason
     finally:
-        get_settings.cache_clear()
+        pipeline.state_dir = state
 
 
 @pytest.mark.parametrize("version", ["v2026.9.6", "v2026.5.28"])
@@ -128,16 +129,16 @@ def test_every_job_leaves_every_table_as_it_was(
     pipeline_env: DatabaseTarget,
     instance: dg.DagsterInstance,
     tmp_path: Path,
+    pipeline: PipelineResources,
 ) -> None:
     state = loaded(version)
     before = snapshot(pipeline_env)
     for job, partition in JOBS:
         with (
             pytest.MonkeyPatch.context() as patch,
-            wrong_environment(environment, state, tmp_path / job, patch) as (path, reason),
+            wrong_environment(environment, state, tmp_path / job, patch, pipeline) as (path, reason),
         ):
-            result = run_job(job, instance=instance, partition=partition)
-        get_settings.cache_clear()
+            result = run_job(job, instance=instance, partition=partition, resources=pipeline)
         assert state.is_dir()  # a directory that appeared mid-run is there now
         assert snapshot(pipeline_env) == before, f"{job} changed rows ({environment})"
         message = said(instance, result)

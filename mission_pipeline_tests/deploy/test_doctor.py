@@ -4,7 +4,7 @@ import json
 import re
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -26,7 +26,6 @@ from mission_pipeline.doctor import (
     supabase_connection_mode,
     uses_transaction_pooler,
 )
-from mission_pipeline.settings import get_settings
 from mission_pipeline.warehouse.database import DatabaseTarget
 from mission_pipeline_tests.deploy.conftest import (
     DAGSTER_ROLE_PASSWORD,
@@ -41,15 +40,24 @@ WORKSPACE = REPO / "workspace.yaml"
 
 @pytest.fixture
 def doctor_env(
-    pipeline_env: DatabaseTarget, copy_sample: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
-) -> Iterator[DatabaseTarget]:
-    """A migrated database as SUPABASE_DB_URL, the 2026.9.6 sample as OpenClaw's state, no DAGSTER_HOME."""
-    monkeypatch.setenv("OPENCLAW_STATE_DIR", str(copy_sample("v2026.9.6")))
-    monkeypatch.setenv("OPENCLAW_CLI", "off")
-    monkeypatch.delenv("DAGSTER_HOME", raising=False)
-    get_settings.cache_clear()
-    yield pipeline_env
-    get_settings.cache_clear()
+    pipeline_env: DatabaseTarget,
+    copy_sample: Callable[[str], Path],
+    environment: Callable[..., None],
+    tmp_path: Path,
+) -> DatabaseTarget:
+    """A migrated database as SUPABASE_DB_URL, the 2026.9.6 sample as OpenClaw's state, no DAGSTER_HOME.
+
+    The doctor checks the deployment's environment, so these tests set it.
+    """
+    environment(
+        SUPABASE_DB_URL=pipeline_env.url,
+        MISSION_PIPELINE_DATA_DIR=str(tmp_path / "data"),
+        MISSION_PIPELINE_ENV="development",
+        OPENCLAW_STATE_DIR=str(copy_sample("v2026.9.6")),
+        OPENCLAW_CLI="off",
+        DAGSTER_HOME=None,
+    )
+    return pipeline_env
 
 
 @pytest.fixture

@@ -19,9 +19,9 @@ from mission_pipeline.openclaw.usage.events import UsageEvent
 from mission_pipeline.pricing.catalog import Pricing
 from mission_pipeline.pricing.costs import price_calls
 from mission_pipeline.pricing.fallback import fallback_source
-from mission_pipeline.settings import get_settings
 from mission_pipeline.warehouse.database import DatabaseTarget
 from mission_pipeline_tests.defs.jobs import check_results, run_job
+from mission_pipeline_tests.fixtures.pipeline import PipelineResources
 from mission_pipeline_tests.fixtures.postgres import query
 from mission_pipeline_tests.openclaw.usage.helpers import read_all
 from mission_pipeline_tests.pricing.openclaw_cost_data import BILLED_RECORDING, ERAS, recorded_state
@@ -70,25 +70,27 @@ def test_every_call_costs_what_openclaw_recorded(tmp_path: Path, era: str) -> No
 
 @pytest.mark.parametrize("era", ERAS)
 def test_the_day_costs_what_openclaw_recorded_per_agent_and_reruns_identically(
-    tmp_path: Path, era: str, pipeline_env: DatabaseTarget, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    era: str,
+    pipeline_env: DatabaseTarget,
+    monkeypatch: pytest.MonkeyPatch,
+    pipeline: PipelineResources,
 ) -> None:
     state = recorded_state(tmp_path, era)
-    monkeypatch.setenv("OPENCLAW_STATE_DIR", str(state))
-    monkeypatch.setenv("OPENCLAW_CLI", "off")
-    get_settings.cache_clear()
+    pipeline.state_dir = state
     events, _ = read_all(state)
     days = {e.occurred_at.astimezone(dt.UTC).date() for e in events}
     assert len(days) == 1, days
     day = days.pop().isoformat()
 
     with dg.instance_for_test() as instance:
-        first = run_job("usage_job", instance=instance, partition=day)
+        first = run_job("usage_job", instance=instance, partition=day, resources=pipeline)
         assert first.success
         usage = query(pipeline_env, "select * from agent_usage order by agent_id")
         by_model = query(
             pipeline_env, "select * from agent_usage_by_model order by agent_id, model, price_tier"
         )
-        rerun = run_job("usage_job", instance=instance, partition=day)
+        rerun = run_job("usage_job", instance=instance, partition=day, resources=pipeline)
         assert rerun.success
         assert query(pipeline_env, "select * from agent_usage order by agent_id") == usage
         assert (
@@ -119,7 +121,11 @@ def test_the_day_costs_what_openclaw_recorded_per_agent_and_reruns_identically(
 
 @pytest.mark.parametrize("era", ERAS)
 def test_a_provider_billed_call_costs_exactly_what_the_provider_billed(
-    tmp_path: Path, era: str, pipeline_env: DatabaseTarget, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    era: str,
+    pipeline_env: DatabaseTarget,
+    monkeypatch: pytest.MonkeyPatch,
+    pipeline: PipelineResources,
 ) -> None:
     state = recorded_state(tmp_path, era, BILLED_RECORDING)
     events, problems = read_all(state)
@@ -135,12 +141,10 @@ def test_a_provider_billed_call_costs_exactly_what_the_provider_billed(
         else:
             assert abs(call["total_cost"] - call["recorded_cost_usd"]) <= PER_CALL_USD, where
 
-    monkeypatch.setenv("OPENCLAW_STATE_DIR", str(state))
-    monkeypatch.setenv("OPENCLAW_CLI", "off")
-    get_settings.cache_clear()
+    pipeline.state_dir = state
     (day,) = {e.occurred_at.astimezone(dt.UTC).date().isoformat() for e in events}
     with dg.instance_for_test() as instance:
-        result = run_job("usage_job", instance=instance, partition=day)
+        result = run_job("usage_job", instance=instance, partition=day, resources=pipeline)
         assert result.success
     row = query(
         pipeline_env,

@@ -24,10 +24,10 @@ import pytest
 from mission_pipeline.defs.workspaces import assets as workspace_assets
 from mission_pipeline.openclaw.problems import ProblemLog
 from mission_pipeline.openclaw.workspaces import scan_workspace
-from mission_pipeline.settings import get_settings
 from mission_pipeline.warehouse.database import DatabaseTarget
 from mission_pipeline_tests.defs.domain_support import metadata
 from mission_pipeline_tests.defs.jobs import run_job
+from mission_pipeline_tests.fixtures.pipeline import PipelineResources
 from mission_pipeline_tests.fixtures.postgres import query
 from mission_pipeline_tests.fixtures.refused_folders import Refusal, refuse_folders
 from mission_pipeline_tests.reliability.fs_trees import build_tree, expected_files, stays_inside
@@ -60,7 +60,7 @@ def open_dir() -> Iterator[Path]:
 
 @pytest.fixture
 def make_state(
-    pipeline_env: DatabaseTarget, monkeypatch: pytest.MonkeyPatch
+    pipeline: PipelineResources,
 ) -> Callable[[Path, dict[str, Path], list[str]], Path]:
     """An OpenClaw state dir whose config lists `agents` (id → workspace); `folder_only` agents exist
     only as `agents/<id>/` folders (their workspace is the convention `workspace-<id>`)."""
@@ -73,9 +73,7 @@ def make_state(
             {"id": a, "workspace": str(ws), "default": i == 0} for i, (a, ws) in enumerate(agents.items())
         ]
         (state / "openclaw.json").write_text(json.dumps({"agents": {"list": entries}}))
-        monkeypatch.setenv("OPENCLAW_STATE_DIR", str(state))
-        monkeypatch.setenv("OPENCLAW_CLI", "off")
-        get_settings.cache_clear()
+        pipeline.state_dir = state
         return state
 
     return _make
@@ -134,13 +132,14 @@ def test_a_hostile_tree_through_workspace_job(
     make_state: Callable[[Path, dict[str, Path], list[str]], Path],
     pipeline_env: DatabaseTarget,
     instance: dg.DagsterInstance,
+    pipeline: PipelineResources,
 ) -> None:
     rng = random.Random(1000 + seed)
     tree = build_tree(open_dir / "ws", open_dir / "outside", rng, size=150)
     (open_dir / "ws" / "\\N").write_text("COPY's NULL marker as a whole path")
     agents = {"hostile": tree.root}
     make_state(open_dir, agents, [])
-    result = run_job("workspace_job", instance=instance)
+    result = run_job("workspace_job", instance=instance, resources=pipeline)
     assert result.success
     rows = _rows(pipeline_env)
     assert rows == _on_disk(agents)
@@ -157,6 +156,7 @@ def test_file_times_python_cannot_hold_are_indexed_without_them(
     make_state: Callable[[Path, dict[str, Path], list[str]], Path],
     pipeline_env: DatabaseTarget,
     instance: dg.DagsterInstance,
+    pipeline: PipelineResources,
 ) -> None:
     """Some file systems (tmpfs, xfs, btrfs) keep any 64-bit time; the index holds the years 1..9999."""
     base = Path("/dev/shm")
@@ -178,7 +178,7 @@ def test_file_times_python_cannot_hold_are_indexed_without_them(
         assert by_path["normal.md"] is not None
         assert len(problems) == 2 and scan.complete
         make_state(open_dir, {"odd": ws}, [])
-        result = run_job("workspace_job", instance=instance)
+        result = run_job("workspace_job", instance=instance, resources=pipeline)
         assert result.success
         rows = query(pipeline_env, "select file_path, modified_at is null from agent_workspaces order by 1")
         assert rows == [("far-future.md", True), ("far-past.md", True), ("normal.md", False)]
@@ -195,6 +195,7 @@ def test_a_folder_the_kernel_refuses_keeps_the_agents_rows(
     make_state: Callable[[Path, dict[str, Path], list[str]], Path],
     pipeline_env: DatabaseTarget,
     instance: dg.DagsterInstance,
+    pipeline: PipelineResources,
 ) -> None:
     """chmod 000, enforced by the kernel: as root, the scan runs with the effective uid of nobody."""
     agents = {"alpha": open_dir / "alpha", "beta": open_dir / "beta"}
@@ -203,7 +204,7 @@ def test_a_folder_the_kernel_refuses_keeps_the_agents_rows(
             (ws / rel).parent.mkdir(parents=True, exist_ok=True)
             (ws / rel).write_text(f"{agent} {rel}")
     make_state(open_dir, agents, [])
-    assert run_job("workspace_job", instance=instance).success
+    assert run_job("workspace_job", instance=instance, resources=pipeline).success
     before = _rows(pipeline_env)
     assert len(before) == 8
 
@@ -223,7 +224,7 @@ def test_a_folder_the_kernel_refuses_keeps_the_agents_rows(
     with pytest.MonkeyPatch.context() as patch:
         if real_uid:
             patch.setattr(workspace_assets, "scan_workspace", as_nobody)
-        result = run_job("workspace_job", instance=instance)
+        result = run_job("workspace_job", instance=instance, resources=pipeline)
     assert result.success
     assert _rows(pipeline_env) == [r for r in before if r[:2] != ("beta", "SOUL.md")]
     meta = metadata(result, "agent_workspaces")
@@ -231,7 +232,7 @@ def test_a_folder_the_kernel_refuses_keeps_the_agents_rows(
     assert "Permission denied" in meta["problems"]
 
     private.chmod(0o755)
-    assert run_job("workspace_job", instance=instance).success
+    assert run_job("workspace_job", instance=instance, resources=pipeline).success
     assert _rows(pipeline_env) == _on_disk(agents)
     record_figures(
         "fs_real_permission_denied",
@@ -275,6 +276,7 @@ def test_a_transient_error_keeps_the_rows_it_could_not_confirm(
     make_state: Callable[[Path, dict[str, Path], list[str]], Path],
     pipeline_env: DatabaseTarget,
     instance: dg.DagsterInstance,
+    pipeline: PipelineResources,
 ) -> None:
     """Run 1 indexes; run 2 meets the error (and a deletion on each side); run 3, healed, syncs."""
     state_root = open_dir
@@ -285,7 +287,7 @@ def test_a_transient_error_keeps_the_rows_it_could_not_confirm(
         for rel in ("SOUL.md", "notes/a.md", "notes/deep/b.md", "memory/c.md"):
             (ws / rel).parent.mkdir(parents=True, exist_ok=True)
             (ws / rel).write_text(f"{agent} {rel}")
-    assert run_job("workspace_job", instance=instance).success
+    assert run_job("workspace_job", instance=instance, resources=pipeline).success
     before = _rows(pipeline_env)
     assert len(before) == 12
 
@@ -313,7 +315,7 @@ def test_a_transient_error_keeps_the_rows_it_could_not_confirm(
             config.write_text(good_config[: len(good_config) // 2])
         elif refused is not None:
             refuse_folders(patch, {str(refused[0]): refused[1]})
-        result = run_job("workspace_job", instance=instance)
+        result = run_job("workspace_job", instance=instance, resources=pipeline)
     after = _rows(pipeline_env)
     if case == "agents/ folder unreadable":
         # Without the agent list the state directory cannot be read as OpenClaw's: nothing is.
@@ -330,7 +332,7 @@ def test_a_transient_error_keeps_the_rows_it_could_not_confirm(
     config.write_text(good_config)
     if case == "workspace missing (unmounted)":
         (open_dir / "alpha-unplugged").rename(agents["alpha"])
-    assert run_job("workspace_job", instance=instance).success
+    assert run_job("workspace_job", instance=instance, resources=pipeline).success
     assert _rows(pipeline_env) == _on_disk(everyone)
     record_figures(
         "fs_transient_" + "_".join("".join(c for c in case if c.isalnum() or c == " ").split()),
@@ -352,6 +354,7 @@ def test_many_files_through_workspace_job(
     make_state: Callable[[Path, dict[str, Path], list[str]], Path],
     pipeline_env: DatabaseTarget,
     instance: dg.DagsterInstance,
+    pipeline: PipelineResources,
 ) -> None:
     files = size(20_000, 100_000)
     ws = open_dir / "big"
@@ -369,7 +372,7 @@ def test_many_files_through_workspace_job(
     make_state(open_dir, agents, [])
 
     started = time.perf_counter()
-    result = run_job("workspace_job", instance=instance)
+    result = run_job("workspace_job", instance=instance, resources=pipeline)
     first_run = time.perf_counter() - started
     assert result.success
     assert len(_rows(pipeline_env)) == files
@@ -381,12 +384,12 @@ def test_many_files_through_workspace_job(
     started = time.perf_counter()
     with pytest.MonkeyPatch.context() as patch:
         refuse_folders(patch, {str(ws / "d17"): "EACCES"})
-        assert run_job("workspace_job", instance=instance).success
+        assert run_job("workspace_job", instance=instance, resources=pipeline).success
     second_run = time.perf_counter() - started
     assert len(_rows(pipeline_env)) == files
 
     started = time.perf_counter()
-    assert run_job("workspace_job", instance=instance).success
+    assert run_job("workspace_job", instance=instance, resources=pipeline).success
     third_run = time.perf_counter() - started
     assert len(_rows(pipeline_env)) == files - 1000
     assert _rows(pipeline_env) == _on_disk(agents)

@@ -18,10 +18,10 @@ import dagster as dg
 import pytest
 
 from mission_pipeline.openclaw.transcripts import jsonl
-from mission_pipeline.settings import get_settings
 from mission_pipeline.warehouse.database import DatabaseTarget
 from mission_pipeline_tests.defs.domain_support import metadata
 from mission_pipeline_tests.defs.jobs import check_results, run_job
+from mission_pipeline_tests.fixtures.pipeline import PipelineResources
 from mission_pipeline_tests.fixtures.postgres import query
 from mission_pipeline_tests.reliability.fuzz_cron import (
     KEPT_KINDS,
@@ -59,11 +59,9 @@ def instance() -> Iterator[dg.DagsterInstance]:
 
 
 @pytest.fixture
-def use_state(pipeline_env: DatabaseTarget, monkeypatch: pytest.MonkeyPatch) -> Callable[[Path], None]:
+def use_state(pipeline: PipelineResources) -> Callable[[Path], None]:
     def _use(state: Path) -> None:
-        monkeypatch.setenv("OPENCLAW_STATE_DIR", str(state))
-        monkeypatch.setenv("OPENCLAW_CLI", "off")
-        get_settings.cache_clear()
+        pipeline.state_dir = state
 
     return _use
 
@@ -80,6 +78,7 @@ def test_fuzzed_usage_day_through_usage_job(
     pipeline_env: DatabaseTarget,
     instance: dg.DagsterInstance,
     monkeypatch: pytest.MonkeyPatch,
+    pipeline: PipelineResources,
 ) -> None:
     monkeypatch.setattr(jsonl, "MAX_LINE_BYTES", FUZZ_LINE_LIMIT)
     rng = random.Random(seed)
@@ -101,7 +100,7 @@ def test_fuzzed_usage_day_through_usage_job(
     assert problems.count < 50
     use_state(example.state)
 
-    result = run_job("usage_job", instance=instance, partition=PARTITION)
+    result = run_job("usage_job", instance=instance, partition=PARTITION, resources=pipeline)
 
     assert result.success
     meta = metadata(result, "openclaw_usage_events")
@@ -155,11 +154,12 @@ def test_fuzzed_cron_store_through_cron_job(
     use_state: Callable[[Path], None],
     pipeline_env: DatabaseTarget,
     instance: dg.DagsterInstance,
+    pipeline: PipelineResources,
 ) -> None:
     rng = random.Random(f"{era}-{seed}")
     clean = build_cron_example(tmp_path / "clean", rng, era, [*KEPT_KINDS, *KEPT_KINDS], [])
     use_state(clean.state)
-    first = run_job("cron_job", instance=instance)
+    first = run_job("cron_job", instance=instance, resources=pipeline)
     assert first.success
     before = {r[0] for r in query(pipeline_env, "select job_id from cron_jobs")}
     assert len(before) == 2 * len(KEPT_KINDS)
@@ -176,7 +176,7 @@ def test_fuzzed_cron_store_through_cron_job(
     assert not snapshot.complete
     use_state(bad.state)
 
-    result = run_job("cron_job", instance=instance)
+    result = run_job("cron_job", instance=instance, resources=pipeline)
 
     assert result.success
     meta = metadata(result, "cron_jobs")
@@ -206,6 +206,7 @@ def test_names_that_are_not_utf8_through_usage_job(
     use_state: Callable[[Path], None],
     pipeline_env: DatabaseTarget,
     instance: dg.DagsterInstance,
+    pipeline: PipelineResources,
 ) -> None:
     """A transcript file and a SQLite session id that are not UTF-8: read, stored escaped, reported."""
     kinds = {
@@ -225,7 +226,7 @@ def test_names_that_are_not_utf8_through_usage_job(
     conn.close()
     use_state(example.state)
 
-    result = run_job("usage_job", instance=instance, partition=PARTITION)
+    result = run_job("usage_job", instance=instance, partition=PARTITION, resources=pipeline)
 
     assert result.success
     rows = query(pipeline_env, "select source_path, session_id from openclaw_usage_events")

@@ -8,17 +8,19 @@ from typing import Any
 import dagster as dg
 from dagster_shared.error import SerializableErrorInfo
 
+from mission_pipeline.warehouse.database import DatabaseTarget
 from mission_pipeline.warehouse.io_manager import PostgresPandasIOManager
 from mission_pipeline.warehouse.resource import PostgresWarehouse
 
 
-def resources() -> dict[str, Any]:
-    """The production IO manager and warehouse, reading SUPABASE_DB_URL like the pipeline does."""
-    warehouse = PostgresWarehouse()
+def resources(database: DatabaseTarget) -> dict[str, Any]:
+    """The production IO manager and warehouse, writing to `database`."""
+    warehouse = PostgresWarehouse(database_url=database.url)
     return {"io_manager": PostgresPandasIOManager(warehouse=warehouse), "warehouse": warehouse}
 
 
 def run(
+    database: DatabaseTarget,
     assets: Sequence[dg.AssetsDefinition],
     *,
     partition: str | None = None,
@@ -38,6 +40,7 @@ def run(
         # and a run must never see one another test left behind.
         with dg.instance_for_test() as own:
             return run(
+                database,
                 assets,
                 partition=partition,
                 partition_range=partition_range,
@@ -46,7 +49,7 @@ def run(
             )
     return dg.materialize(
         assets,
-        resources=resources(),
+        resources=resources(database),
         partition_key=partition,
         tags=tags,
         instance=instance,

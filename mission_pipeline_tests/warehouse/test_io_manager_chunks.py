@@ -71,10 +71,10 @@ def _usage_rows(target: DatabaseTarget) -> list[tuple[Any, ...]]:
 
 def test_a_replace_keeps_every_chunk_and_removes_only_what_none_has(pipeline_env: DatabaseTarget) -> None:
     CHUNKS[:] = [[_usage("main", 4, 1), _usage("max", 4, 2), _usage("main", 5, 3)]]
-    assert run([usage_in_chunks], partition_range=("2026-11-04", "2026-11-05")).success
+    assert run(pipeline_env, [usage_in_chunks], partition_range=("2026-11-04", "2026-11-05")).success
     # Rerun: "max" left day 4; "main" day 4 comes in the first chunk, day 5 changed in the last.
     CHUNKS[:] = [[_usage("main", 4, 1)], [], [_usage("dash", 5, 9), _usage("main", 5, 4)]]
-    result = run([usage_in_chunks], partition_range=("2026-11-04", "2026-11-05"))
+    result = run(pipeline_env, [usage_in_chunks], partition_range=("2026-11-04", "2026-11-05"))
     assert result.success
     meta = output_metadata(result, "agent_usage")
     assert (meta["rows_inserted"], meta["rows_updated"], meta["rows_deleted"]) == (1, 1, 1)
@@ -89,9 +89,9 @@ def test_a_replace_keeps_every_chunk_and_removes_only_what_none_has(pipeline_env
 
 def test_a_sync_removes_only_what_no_chunk_has(pipeline_env: DatabaseTarget) -> None:
     CHUNKS[:] = [[_file("main", "a.md", 1), _file("main", "b.md", 2), _file("main", "c.md", 3)]]
-    assert run([files_in_chunks]).success
+    assert run(pipeline_env, [files_in_chunks]).success
     CHUNKS[:] = [[_file("main", "a.md", 1)], [_file("main", "c.md", 30)]]
-    result = run([files_in_chunks])
+    result = run(pipeline_env, [files_in_chunks])
     assert result.success
     meta = output_metadata(result, "agent_workspaces")
     assert (meta["rows_inserted"], meta["rows_updated"], meta["rows_deleted"]) == (0, 1, 1)
@@ -101,9 +101,9 @@ def test_a_sync_removes_only_what_no_chunk_has(pipeline_env: DatabaseTarget) -> 
 
 def test_a_key_in_two_chunks_is_named_and_nothing_is_written(pipeline_env: DatabaseTarget) -> None:
     CHUNKS[:] = [[_usage("main", 4, 1)]]
-    assert run([usage_in_chunks], partition_range=("2026-11-04", "2026-11-05")).success
+    assert run(pipeline_env, [usage_in_chunks], partition_range=("2026-11-04", "2026-11-05")).success
     CHUNKS[:] = [[_usage("main", 4, 2), _usage("max", 5, 1)], [_usage("dash", 5, 1)], [_usage("max", 5, 3)]]
-    result = run([usage_in_chunks], partition_range=("2026-11-04", "2026-11-05"))
+    result = run(pipeline_env, [usage_in_chunks], partition_range=("2026-11-04", "2026-11-05"))
     assert not result.success
     assert (
         "duplicate keys (agent_id, date) in the output: ('max', datetime.date(2026, 11, 5)) x2"
@@ -114,9 +114,9 @@ def test_a_key_in_two_chunks_is_named_and_nothing_is_written(pipeline_env: Datab
 
 def test_a_bad_late_chunk_rolls_back_the_chunks_already_merged(pipeline_env: DatabaseTarget) -> None:
     CHUNKS[:] = [[_usage("main", 4, 1)]]
-    assert run([usage_in_chunks], partition_range=("2026-11-04", "2026-11-05")).success
+    assert run(pipeline_env, [usage_in_chunks], partition_range=("2026-11-04", "2026-11-05")).success
     CHUNKS[:] = [[_usage("main", 4, 5), _usage("max", 5, 1)], [_usage("dash", 6, 1)]]  # day 6: outside
-    result = run([usage_in_chunks], partition_range=("2026-11-04", "2026-11-05"))
+    result = run(pipeline_env, [usage_in_chunks], partition_range=("2026-11-04", "2026-11-05"))
     assert not result.success
     assert "1 row(s) have date outside the partition" in failure_message(result)
     assert _usage_rows(pipeline_env) == [("main", "2026-11-04", 1)]

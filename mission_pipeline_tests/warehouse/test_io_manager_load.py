@@ -56,14 +56,14 @@ def everything(openclaw_usage_events: pd.DataFrame) -> None:
 
 
 def test_loads_exactly_the_requested_partition_across_time_zones(pipeline_env: DatabaseTarget) -> None:
-    assert run([events], partition_range=("2026-11-03", "2026-11-05")).success
-    assert run([events, daily_view], partition="2026-11-04", selection=[daily_view]).success
+    assert run(pipeline_env, [events], partition_range=("2026-11-03", "2026-11-05")).success
+    assert run(pipeline_env, [events, daily_view], partition="2026-11-04", selection=[daily_view]).success
     # 2026-11-04 in Berlin is 2026-11-03T23:00Z .. 2026-11-04T23:00Z.
     assert SEEN["2026-11-04"] == ["2026-11-03T23:30:00+00:00", "2026-11-04T22:30:00+00:00"]
 
 
 def test_refuses_to_load_every_partition_into_an_unpartitioned_asset(pipeline_env: DatabaseTarget) -> None:
-    assert run([events], partition="2026-11-04").success
-    result = run([events, everything], selection=[everything])
+    assert run(pipeline_env, [events], partition="2026-11-04").success
+    result = run(pipeline_env, [events, everything], selection=[everything])
     assert not result.success
     assert "refusing to load every partition of public.openclaw_usage_events" in failure_message(result)

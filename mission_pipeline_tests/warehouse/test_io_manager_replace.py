@@ -61,13 +61,13 @@ def _source() -> Iterator[None]:
 
 
 def test_rerunning_a_partition_leaves_identical_rows(pipeline_env: DatabaseTarget) -> None:
-    assert run([usage_asset], partition="2026-11-05").success
+    assert run(pipeline_env, [usage_asset], partition="2026-11-05").success
     before = _table(pipeline_env)
     assert [r[:5] for r in before] == [
         ("main", "2026-11-05", 100, 0.5, "claude-opus-4-6"),
         ("max", "2026-11-05", 7, 0.25, None),
     ]
-    again = run([usage_asset], partition="2026-11-05")
+    again = run(pipeline_env, [usage_asset], partition="2026-11-05")
     assert again.success
     assert _table(pipeline_env) == before  # ids, created_at and updated_at included
     meta = output_metadata(again, "agent_usage")
@@ -82,10 +82,10 @@ def test_rerunning_a_partition_leaves_identical_rows(pipeline_env: DatabaseTarge
 
 
 def test_changed_source_updates_and_deletes_only_inside_the_partition(pipeline_env: DatabaseTarget) -> None:
-    assert run([usage_asset], partition="2026-11-05").success
-    assert run([usage_asset], partition="2026-11-06").success
+    assert run(pipeline_env, [usage_asset], partition="2026-11-05").success
+    assert run(pipeline_env, [usage_asset], partition="2026-11-06").success
     SOURCE["2026-11-05"] = [{"agent_id": "main", "input_tokens": 150, "total_cost": 0.75, "model": "x"}]
-    result = run([usage_asset], partition="2026-11-05")
+    result = run(pipeline_env, [usage_asset], partition="2026-11-05")
     meta = output_metadata(result, "agent_usage")
     assert (meta["rows_inserted"], meta["rows_updated"], meta["rows_deleted"]) == (0, 1, 1)
     assert [r[:4] for r in _table(pipeline_env)] == [
@@ -95,9 +95,9 @@ def test_changed_source_updates_and_deletes_only_inside_the_partition(pipeline_e
 
 
 def test_an_empty_partition_removes_its_rows(pipeline_env: DatabaseTarget) -> None:
-    assert run([usage_asset], partition="2026-11-05").success
+    assert run(pipeline_env, [usage_asset], partition="2026-11-05").success
     SOURCE["2026-11-05"] = []
-    result = run([usage_asset], partition="2026-11-05")
+    result = run(pipeline_env, [usage_asset], partition="2026-11-05")
     assert result.success
     assert output_metadata(result, "agent_usage")["rows_deleted"] == 2
     assert _table(pipeline_env) == []
@@ -105,7 +105,7 @@ def test_an_empty_partition_removes_its_rows(pipeline_env: DatabaseTarget) -> No
 
 def test_a_backfill_range_is_one_write(pipeline_env: DatabaseTarget) -> None:
     SOURCE["2026-11-04"] = [{"agent_id": "dash", "input_tokens": 3, "total_cost": 0.0, "model": "h"}]
-    result = run([usage_asset], partition_range=("2026-11-04", "2026-11-06"))
+    result = run(pipeline_env, [usage_asset], partition_range=("2026-11-04", "2026-11-06"))
     assert result.success
     handled = [e for e in result.all_events if e.event_type_value == "HANDLED_OUTPUT"]
     assert len(handled) == 1
@@ -118,7 +118,7 @@ def test_a_backfill_range_is_one_write(pipeline_env: DatabaseTarget) -> None:
 
 
 def test_an_exception_in_the_middle_of_a_write_keeps_the_previous_rows(pipeline_env: DatabaseTarget) -> None:
-    assert run([usage_asset], partition="2026-11-05").success
+    assert run(pipeline_env, [usage_asset], partition="2026-11-05").success
     before = _table(pipeline_env)
 
     def chunks() -> Iterator[pd.DataFrame]:
@@ -130,7 +130,7 @@ def test_an_exception_in_the_middle_of_a_write_keeps_the_previous_rows(pipeline_
         """Fails halfway through its output."""
         return TableOutput(chunks=chunks())
 
-    result = run([failing], partition="2026-11-05")
+    result = run(pipeline_env, [failing], partition="2026-11-05")
     assert not result.success
     assert "disk vanished" in failure_message(result)
     assert _table(pipeline_env) == before
@@ -142,7 +142,7 @@ def test_a_wrong_column_fails_with_a_clear_message(pipeline_env: DatabaseTarget)
         """Has a column the table lacks."""
         return pd.DataFrame([{"agent_id": "main", "date": dt.date(2026, 11, 5), "input_tokenz": 1}])
 
-    result = run([misspelled], partition="2026-11-05")
+    result = run(pipeline_env, [misspelled], partition="2026-11-05")
     assert not result.success
     message = failure_message(result)
     assert "public.agent_usage: the DataFrame has columns the table lacks: input_tokenz" in message
@@ -157,7 +157,7 @@ def test_rows_outside_the_partition_are_refused(pipeline_env: DatabaseTarget) ->
         """Returns a row of the next day."""
         return _rows(["2026-11-05", "2026-11-06"])
 
-    result = run([leaky], partition="2026-11-05")
+    result = run(pipeline_env, [leaky], partition="2026-11-05")
     assert not result.success
     assert "1 row(s) have date outside the partition [2026-11-05, 2026-11-06)" in failure_message(result)
     assert _table(pipeline_env) == []
@@ -165,7 +165,7 @@ def test_rows_outside_the_partition_are_refused(pipeline_env: DatabaseTarget) ->
 
 def test_duplicate_keys_are_named(pipeline_env: DatabaseTarget) -> None:
     SOURCE["2026-11-05"] = SOURCE["2026-11-05"] + SOURCE["2026-11-05"][:1]
-    result = run([usage_asset], partition="2026-11-05")
+    result = run(pipeline_env, [usage_asset], partition="2026-11-05")
     assert not result.success
     assert (
         "duplicate keys (agent_id, date) in the output: ('main', datetime.date(2026, 11, 5)) x2"
@@ -179,7 +179,7 @@ def test_missing_partition_expr_is_a_clear_error(pipeline_env: DatabaseTarget) -
         """Partitioned without partition_expr."""
         return _rows(["2026-11-05"])
 
-    result = run([undeclared], partition="2026-11-05")
+    result = run(pipeline_env, [undeclared], partition="2026-11-05")
     assert "public.agent_usage is partitioned: add metadata partition_expr=<column>" in failure_message(
         result
     )

@@ -52,9 +52,9 @@ def sessions() -> pd.DataFrame:
 
 def test_upsert_inserts_updates_and_never_deletes(pipeline_env: DatabaseTarget) -> None:
     STATE["events"] = [_event("a", 10), _event("b", 20)]
-    assert run([ledger]).success
+    assert run(pipeline_env, [ledger]).success
     STATE["events"] = [_event("b", 21), _event("c", 30)]  # "a" was pruned by OpenClaw
-    result = run([ledger])
+    result = run(pipeline_env, [ledger])
     meta = output_metadata(result, "openclaw_usage_events")
     assert (meta["rows_inserted"], meta["rows_updated"], meta["rows_deleted"]) == (1, 1, 0)
     rows = query(
@@ -65,16 +65,16 @@ def test_upsert_inserts_updates_and_never_deletes(pipeline_env: DatabaseTarget) 
 
 def test_upsert_rerun_touches_nothing(pipeline_env: DatabaseTarget) -> None:
     STATE["events"] = [_event("a", 10)]
-    assert run([ledger]).success
+    assert run(pipeline_env, [ledger]).success
     before = query(pipeline_env, "select event_id, updated_at, created_at from openclaw_usage_events")
-    meta = output_metadata(run([ledger]), "openclaw_usage_events")
+    meta = output_metadata(run(pipeline_env, [ledger]), "openclaw_usage_events")
     assert (meta["rows_inserted"], meta["rows_updated"], meta["rows_unchanged"]) == (0, 0, 1)
     assert query(pipeline_env, "select event_id, updated_at, created_at from openclaw_usage_events") == before
 
 
 def test_negative_tokens_are_refused_by_the_table(pipeline_env: DatabaseTarget) -> None:
     STATE["events"] = [_event("a", -5)]
-    result = run([ledger])
+    result = run(pipeline_env, [ledger])
     assert not result.success
     assert "openclaw_usage_events_tokens_non_negative" in failure_message(result)
     assert "failed and was rolled back" in failure_message(result)
@@ -91,11 +91,11 @@ def test_sync_removes_only_within_its_scope(pipeline_env: DatabaseTarget) -> Non
         _file("max", "résumé.md", 7),
     ]
     STATE["scanned"] = ["main", "max"]
-    assert run([workspaces]).success
+    assert run(pipeline_env, [workspaces]).success
     # main lost a file; max's workspace was unreadable this time, so it is out of scope.
     STATE["files"] = [_file("main", "SOUL.md", 9)]
     STATE["scanned"] = ["main"]
-    meta = output_metadata(run([workspaces]), "agent_workspaces")
+    meta = output_metadata(run(pipeline_env, [workspaces]), "agent_workspaces")
     assert (meta["rows_updated"], meta["rows_deleted"]) == (1, 1)
     rows = query(pipeline_env, "select agent_id, file_path, size_bytes from agent_workspaces order by 1, 2")
     assert rows == [("main", "SOUL.md", 9), ("max", "résumé.md", 7)]
@@ -104,9 +104,9 @@ def test_sync_removes_only_within_its_scope(pipeline_env: DatabaseTarget) -> Non
 def test_sync_of_an_empty_scope_clears_it(pipeline_env: DatabaseTarget) -> None:
     STATE["files"] = [_file("main", "SOUL.md", 5)]
     STATE["scanned"] = ["main"]
-    assert run([workspaces]).success
+    assert run(pipeline_env, [workspaces]).success
     STATE["files"] = []
-    assert run([workspaces]).success
+    assert run(pipeline_env, [workspaces]).success
     assert query(pipeline_env, "select count(*) from agent_workspaces") == [(0,)]
 
 
@@ -115,9 +115,9 @@ def test_sync_with_a_gone_column_marks_instead_of_deleting(pipeline_env: Databas
         {"agent_id": "main", "session_id": "s1", "entry": {"model": "opus"}, "source": "sqlite"},
         {"agent_id": "main", "session_id": "s2", "entry": {"model": "haiku"}, "source": "sqlite"},
     ]
-    assert run([sessions]).success
+    assert run(pipeline_env, [sessions]).success
     STATE["sessions"] = STATE["sessions"][1:]
-    meta = output_metadata(run([sessions]), "openclaw_session_dumps")
+    meta = output_metadata(run(pipeline_env, [sessions]), "openclaw_session_dumps")
     assert meta["rows_marked_gone"] == 1
     assert meta["rows_deleted"] == 0
     rows = query(
@@ -128,7 +128,7 @@ def test_sync_with_a_gone_column_marks_instead_of_deleting(pipeline_env: Databas
     STATE["sessions"] = [
         {"agent_id": "main", "session_id": "s1", "entry": {"model": "opus"}, "source": "sqlite"}
     ]
-    assert run([sessions]).success
+    assert run(pipeline_env, [sessions]).success
     assert query(
         pipeline_env, "select session_id, gone_at is null from openclaw_session_dumps order by 1"
     ) == [

@@ -7,6 +7,7 @@ characters URL and conninfo syntax treat specially; a token found in a text is a
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from urllib.parse import quote
 
 import psycopg
@@ -15,13 +16,12 @@ from hypothesis import given, settings
 
 from mission_pipeline.cli import main
 from mission_pipeline.redaction import describe_target, redact, url_secrets
-from mission_pipeline.settings import Settings, get_settings
 from mission_pipeline.warehouse.database import (
     DatabaseTarget,
     WarehouseConnectionError,
     WarehouseError,
-    resolve_target,
 )
+from mission_pipeline.warehouse.resource import PostgresWarehouse
 from mission_pipeline_tests.fixtures.secret_passwords import (
     SPECIALS,
     Password,
@@ -119,7 +119,7 @@ def test_an_ambiguous_url_is_refused_before_connecting(url: str, monkeypatch: py
 
     monkeypatch.setattr(psycopg, "connect", no_connection)
     with pytest.raises(WarehouseError) as refused:
-        resolve_target(Settings(supabase_db_url=url)).connect()
+        PostgresWarehouse(database_url=url).resolve().connect()
     message = str(refused.value)
     assert "SUPABASE_DB_URL" in message and "ambiguous" in message
     assert all(code in message for code in ("%40", "%2F", "%3F", "%23", "%25")), message
@@ -145,15 +145,11 @@ def test_the_embedded_url_may_have_an_at_in_its_socket_path() -> None:
     assert target.description == "postgresql://postgres@/home/a@b/pg/postgres (embedded)"
 
 
-def test_migrate_refuses_an_ambiguous_url_in_one_line(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+def test_migrate_refuses_an_ambiguous_url_from_the_environment_in_one_line(
+    environment: Callable[..., None], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("SUPABASE_DB_URL", ISSUE_URL)
-    get_settings.cache_clear()
-    try:
-        status = main(["migrate"])
-    finally:
-        get_settings.cache_clear()
+    environment(SUPABASE_DB_URL=ISSUE_URL)  # the CLI reads SUPABASE_DB_URL from the environment
+    status = main(["migrate"])
     out, err = capsys.readouterr()
     assert status == 2 and out == ""
     assert err.startswith("mission-pipeline: SUPABASE_DB_URL is ambiguous") and err.count("\n") == 1, err

@@ -1,5 +1,7 @@
 """Secrets stay out of reprs, descriptions and errors; production refuses the embedded fallback."""
 
+from pathlib import Path
+
 import pytest
 
 from mission_pipeline.redaction import describe_target, redact, url_secrets
@@ -10,6 +12,7 @@ from mission_pipeline.warehouse.database import (
     WarehouseConnectionError,
     resolve_target,
 )
+from mission_pipeline.warehouse.resource import PostgresWarehouse
 from mission_pipeline_tests.fixtures.fake_secrets import fake_service_role_key
 
 PASSWORD = "Sup3r-S3cret!pw"  # recognisable, so any leak is found by a plain search
@@ -60,9 +63,13 @@ def test_a_failed_connection_names_the_target_without_the_password() -> None:
     assert failure.value.__cause__ is None and failure.value.__suppress_context__
 
 
-def test_production_refuses_to_fall_back_to_the_embedded_database() -> None:
+def test_production_refuses_to_fall_back_to_the_embedded_database(tmp_path: Path) -> None:
     with pytest.raises(ProductionConfigError, match="SUPABASE_DB_URL is not set"):
-        resolve_target(Settings(mission_pipeline_env="production", supabase_db_url=None))
+        resolve_target(None, production=True, embedded_pgdata=tmp_path / "pgdata")
+    warehouse = PostgresWarehouse(environment="production", data_dir=str(tmp_path))
+    with pytest.raises(ProductionConfigError, match="SUPABASE_DB_URL is not set"):
+        warehouse.resolve()
+    assert not (tmp_path / "postgres").exists()  # no embedded server was started
 
 
 def test_an_unknown_time_zone_is_refused() -> None:

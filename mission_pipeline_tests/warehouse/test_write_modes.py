@@ -49,8 +49,8 @@ def test_an_asset_without_write_mode_fails_and_leaves_its_table_alone(pipeline_e
         """No write_mode: with a default it would replace, that is empty, the whole table."""
         return pd.DataFrame(columns=["agent_id", "date"])
 
-    assert run([declared]).success
-    result = run([forgetful])
+    assert run(pipeline_env, [declared]).success
+    result = run(pipeline_env, [forgetful])
     assert not result.success
     _assert_names_asset_and_modes(failure_message(result), "agent_usage")
     assert query(pipeline_env, "select agent_id, input_tokens from agent_usage") == [("main", 1)]

@@ -164,7 +164,7 @@ def agent_usage_rollups(
     if cost_check.SPEC.key in selected:
         # OpenClaw's own rates (openclaw.json) tell a price-list difference from a wrong token count.
         yield cost_check.cost_matches_recorded(
-            warehouse, window, timezone, by_model, pricing, openclaw.state_dir()
+            warehouse, window, timezone, by_model, pricing, openclaw.state_dir_path()
         )
     usage = roll_up_by_agent(by_model)
     if BY_AGENT in context.selected_asset_keys:
