@@ -53,6 +53,7 @@ def materialize(
     *,
     instance: dg.DagsterInstance,
     resources: PipelineResources,
+    partition: str | None = None,
     raise_on_error: bool = True,
 ) -> dg.ExecuteInProcessResult:
     """Materialize the assets `keys` of the project's definitions (with their checks), as from the UI."""
@@ -60,6 +61,7 @@ def materialize(
     return dg.materialize(
         [*assets, *(defs.asset_checks or [])],
         selection=[dg.AssetKey(key) for key in keys],
+        partition_key=partition,
         instance=instance,
         resources=resources.resources(),
         raise_on_error=raise_on_error,

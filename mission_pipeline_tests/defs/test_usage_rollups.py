@@ -8,10 +8,9 @@ import dagster as dg
 import pandas as pd
 import pytest
 
-from mission_pipeline.definitions import defs
 from mission_pipeline.defs.usage import priced_usage, rollups
 from mission_pipeline.warehouse.database import DatabaseTarget
-from mission_pipeline_tests.defs.jobs import check_results, run_job
+from mission_pipeline_tests.defs.jobs import check_results, materialize, run_job
 from mission_pipeline_tests.fixtures.pipeline import PipelineResources
 from mission_pipeline_tests.fixtures.postgres import query
 
@@ -82,13 +81,7 @@ def test_a_subset_writes_and_checks_only_the_selected_table(
     with pipeline_env.connect() as conn:
         conn.execute("truncate agent_usage_by_model, agent_usage")
     aggregates.clear()
-    result = defs.resolve_job_def("usage_job").execute_in_process(
-        instance=instance,
-        partition_key=DAY,
-        asset_selection=[dg.AssetKey(selected)],
-        raise_on_error=False,
-        resources=pipeline.resources(),
-    )
+    result = materialize([selected], instance=instance, resources=pipeline, partition=DAY)
     assert result.success
     assert aggregates == ["priced_usage_by_model"]
     assert tuple(n > 0 for n in counts(pipeline_env)) == written

@@ -33,11 +33,11 @@ def test_the_url_from_the_environment_is_never_shown(environment: Callable[..., 
     assert isinstance(warehouse, PostgresWarehouse)
     assert PASSWORD not in repr(warehouse) and PASSWORD not in str(resources)
     defs = dg.Definitions(assets=[touches_the_database], resources={"warehouse": warehouse})
-    shown = serialize_value(RepositorySnap.from_def(defs.get_repository_def()))
-    assert "SUPABASE_DB_URL" in shown  # the UI names the variable that feeds the field
-    assert PASSWORD not in shown
-
+    # The code server loads the repository with its instance current, as here.
     with dg.instance_for_test() as instance:
+        shown = serialize_value(RepositorySnap.from_def(defs.get_repository_def()))
+        assert "SUPABASE_DB_URL" in shown  # the UI names the variable that feeds the field
+        assert PASSWORD not in shown
         result = defs.resolve_implicit_global_asset_job_def().execute_in_process(
             instance=instance, raise_on_error=False
         )
