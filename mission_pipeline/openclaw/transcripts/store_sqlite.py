@@ -66,8 +66,7 @@ class AgentDatabase(TranscriptStore):
         return source.latest_at is None and source.readable
 
     def sections(self, reading: AgentReading, part: str) -> Generator[Section, None, None]:
-        path = agent_db_path(reading.state_dir, reading.agent_id)
-        rel = relative(reading.state_dir, path)
+        path, rel = _database(reading)
         if rel in reading.failed or not path.is_file():
             return
         try:
@@ -85,8 +84,7 @@ class AgentDatabase(TranscriptStore):
             conn.close()
 
     def session_keys(self, reading: AgentReading) -> dict[str, str]:
-        path = agent_db_path(reading.state_dir, reading.agent_id)
-        rel = relative(reading.state_dir, path)
+        path, rel = _database(reading)
         if rel in reading.failed or not path.is_file():
             return {}
         try:
@@ -98,6 +96,12 @@ class AgentDatabase(TranscriptStore):
         except sqlite3.Error:
             reading.failed.add(rel)  # reported when its rows were read
             return {}
+
+
+def _database(reading: AgentReading) -> tuple[Path, str]:
+    """The agent's database: its path, and its path relative to the state dir (problems name it)."""
+    path = agent_db_path(reading.state_dir, reading.agent_id)
+    return path, relative(reading.state_dir, path)
 
 
 def _row_sections(
