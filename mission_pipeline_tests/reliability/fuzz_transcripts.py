@@ -43,8 +43,7 @@ import zstandard
 
 from mission_pipeline.openclaw.problems import Problem, ProblemLog
 from mission_pipeline.openclaw.text import escape_undecodable
-from mission_pipeline.openclaw.transcripts import jsonl
-from mission_pipeline.openclaw.usage import agent_reader
+from mission_pipeline.openclaw.transcripts import jsonl, store_files
 from mission_pipeline.openclaw.usage.events import UsageEvent
 from mission_pipeline.openclaw.usage.read import read_usage_events
 from mission_pipeline.openclaw.usage.schema import MAX_COST_USD, MAX_TEXT, MAX_TOKENS
@@ -664,7 +663,7 @@ def _apply_fault(example: Example, fault: str, rng: random.Random) -> None:
 @contextmanager
 def file_faults(example: Example) -> Iterator[None]:
     """Patch the reader's body read of a file for the faults that happen while reading it."""
-    real = jsonl.iter_file_lines  # the same function agent_reader imported
+    real = jsonl.iter_file_lines  # the same function store_files imported
     by_path = {str(example.state / p): f for f, p in example.faults.items()}
 
     def iter_file_lines(path: Path, *, compressed: bool) -> Iterator[jsonl.Line]:
@@ -687,7 +686,7 @@ def file_faults(example: Example) -> Iterator[None]:
             return
         yield from real(path, compressed=compressed)
 
-    with mock.patch.object(agent_reader, "iter_file_lines", iter_file_lines):
+    with mock.patch.object(store_files, "iter_file_lines", iter_file_lines):
         yield
 
 

@@ -28,6 +28,7 @@ import zstandard
 
 from mission_pipeline.openclaw.sqlite_files import table_columns
 from mission_pipeline.openclaw.transcripts import jsonl
+from mission_pipeline.openclaw.transcripts.reading import Unreadable
 from mission_pipeline.openclaw.values import PLAUSIBLE_EPOCH_MS
 
 BATCH_ROWS = 500
@@ -78,13 +79,6 @@ def plan_windows(conn: sqlite3.Connection, start_ms: int | None, end_ms: int | N
         {"low": low, "high": high},
     ).fetchall()
     return [Window(row[0], row[1]) for row in rows]
-
-
-@dataclass(frozen=True, slots=True)
-class Unreadable:
-    """A `transcript_events` row that holds no line the parser could look at, and why."""
-
-    reason: str
 
 
 def iter_events(

@@ -3,28 +3,41 @@
 Live transcripts (`jsonl`) and archives (`archive`: reset or deleted copies, plain or zstd) are
 listed together in one pass over the folder; each file is one source fingerprinted by size and
 mtime. Their call times are read from their lines (`call_times`), never from file times.
+
+For the usage reader each file is one section, live files in one part and archives in another. A
+file last modified before the window cannot hold a later line and is not opened; nor is one whose
+header (first line) is later than the window. Their lines name only a session id: the key comes
+from `sessions.json` (`keys.file_era_keys`), or from whatever other store knows the session.
 """
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from datetime import datetime
 from pathlib import Path
+from typing import cast
 
 from mission_pipeline.openclaw.layout import sessions_dir
+from mission_pipeline.openclaw.text import escape_undecodable
 from mission_pipeline.openclaw.transcripts.call_times import (
     CallBounds,
     file_call_bounds,
     file_earliest,
     file_latest,
 )
-from mission_pipeline.openclaw.transcripts.files import list_session_files, relative
-from mission_pipeline.openclaw.transcripts.store import TranscriptSource, TranscriptStore
+from mission_pipeline.openclaw.transcripts.files import SessionFile, list_session_files, relative
+from mission_pipeline.openclaw.transcripts.jsonl import ArchiveError, iter_file_lines, session_began_ms
+from mission_pipeline.openclaw.transcripts.keys import file_era_keys
+from mission_pipeline.openclaw.transcripts.reading import AgentReading, Section
+from mission_pipeline.openclaw.transcripts.sqlite import MARGIN_MS
+from mission_pipeline.openclaw.transcripts.store import ReadStep, TranscriptSource, TranscriptStore
 
 
 class SessionFiles(TranscriptStore):
     """`agents/<id>/sessions/*.jsonl*`: one source per transcript file."""
 
     kinds = ("jsonl", "archive")
+    read_steps = (ReadStep("jsonl", 1, 0), ReadStep("archive", 2, 0))
 
     def list_sources(self, state_dir: Path, agent_id: str, unlisted: list[str]) -> list[TranscriptSource]:
         folder = sessions_dir(state_dir, agent_id)
@@ -76,6 +89,61 @@ class SessionFiles(TranscriptStore):
             return (state_dir / source.path).stat().st_size == 0
         except OSError:
             return False
+
+    def sections(self, reading: AgentReading, part: str) -> Generator[Section, None, None]:
+        for file in _session_files(reading):
+            if file.kind != part:
+                continue
+            rel = relative(reading.state_dir, file.path)
+            if _before_window(file, reading):
+                reading.read_in_full.add(rel)
+                continue
+            key = reading.session_key(file.session_id)
+            lines = iter_file_lines(file.path, compressed=file.compressed)
+            section = Section(escape_undecodable(rel), file.session_id, key, file.kind, lines)
+            try:
+                yield section
+            except (ArchiveError, OSError) as exc:
+                reading.lines_stopped(section, exc)
+            else:
+                reading.read_in_full.add(rel)
+
+    def session_keys(self, reading: AgentReading) -> dict[str, str]:
+        return file_era_keys(reading.state_dir, reading.agent_id, reading.problems)
+
+
+def _before_window(file: SessionFile, reading: AgentReading) -> bool:
+    """True when the file cannot hold a line of the window: last written before it, or begun after."""
+    start_ms, end_ms = reading.start_ms, reading.end_ms
+    if start_ms is not None and file.mtime_ns < (start_ms - MARGIN_MS) * 1_000_000:
+        return True
+    if end_ms is None:
+        return False
+    began = session_began_ms(file.path, compressed=file.compressed)
+    return began is not None and began >= end_ms + MARGIN_MS
+
+
+def _session_files(reading: AgentReading) -> list[SessionFile]:
+    """The agent's transcript files, listed once per read (both parts use the same listing)."""
+    if "session_files" not in reading.listings:
+        reading.listings["session_files"] = _list_files(reading)
+    return cast(list[SessionFile], reading.listings["session_files"])
+
+
+def _list_files(reading: AgentReading) -> list[SessionFile]:
+    folder = sessions_dir(reading.state_dir, reading.agent_id)
+    try:
+        files = list_session_files(folder)
+    except FileNotFoundError:
+        return []
+    except OSError as exc:
+        reading.problems.add(relative(reading.state_dir, folder), f"cannot list sessions folder: {exc}")
+        return []
+    for file in files:
+        if not file.name.isascii() and escape_undecodable(file.name) != file.name:
+            where = relative(reading.state_dir, folder)
+            reading.problems.add(where, f"file name is not UTF-8, read as {escape_undecodable(file.name)}")
+    return files
 
 
 def _compressed(path: Path) -> bool:

@@ -1,10 +1,13 @@
 """Token usage of every model call in an OpenClaw state directory, one `UsageEvent` per call.
 
-Sources, in this order: each agent's SQLite transcripts (2026.7.2 and later), then live JSONL files
-(the file era, or leftovers next to SQLite), then archives (reset/deleted files, archives kept in
-SQLite, cold storage). A call can sit in several of them (leftover JSONL, a fork's copy of its
-parent, an archive of a deleted session), so every call has an `event_id` that is the same in every
-copy, and a read yields each id once: the first copy in that order wins.
+The flow: every storage kind is a `TranscriptStore` in `transcripts.sources.STORES`; each says which
+parts it has and when they are read (`ReadStep`). Pass by pass, for every agent, each part's store
+yields sections of raw lines (`transcripts.reading.Section`), `agent_reader` parses them, and this
+module keeps the calls inside the window, each `event_id` once. Today's order: each agent's SQLite
+transcripts (2026.7.2 and later), then live JSONL files (the file era, or leftovers next to SQLite),
+then archives (reset/deleted files, then archives kept in SQLite, cold storage). A call can sit in
+several of them (leftover JSONL, a fork's copy of its parent, an archive of a deleted session), so
+every call has an `event_id` that is the same in every copy: the first copy in that order wins.
 """
 
 from __future__ import annotations
@@ -15,8 +18,10 @@ from datetime import datetime
 from pathlib import Path
 
 from mission_pipeline.openclaw.problems import ProblemLog
+from mission_pipeline.openclaw.transcripts import sources
 from mission_pipeline.openclaw.transcripts.files import agent_ids_in
 from mission_pipeline.openclaw.transcripts.keys import CronKeys
+from mission_pipeline.openclaw.transcripts.store import read_passes
 from mission_pipeline.openclaw.usage.agent_reader import AgentReader
 from mission_pipeline.openclaw.usage.events import UsageEvent
 from mission_pipeline.openclaw.usage.window import TimeWindow
@@ -33,24 +38,28 @@ def read_usage_events(
     """Stream the model calls with `start <= occurred_at < end`, each `event_id` once."""
     window = TimeWindow.of(start, end)
     cron = CronKeys(state_dir, problems)
-    agents = [AgentReader(state_dir, a, problems, window, cron) for a in agent_ids_in(state_dir, agent_ids)]
+    stores = sources.STORES
+    agents = [
+        AgentReader(state_dir, a, problems, window, cron, stores) for a in agent_ids_in(state_dir, agent_ids)
+    ]
     seen = _SeenIds()
-    for phase in ("sqlite", "jsonl", "archive"):
+    for steps in read_passes(stores):
         for agent in agents:
-            for found in agent.read(phase):
-                call = found.call
-                if window.contains(call.occurred_at) and seen.first(call.event_id):
-                    # ParsedCall's fields after event_id are the event's from occurred_at on.
-                    yield UsageEvent(
-                        call.event_id,
-                        agent.agent_id,
-                        found.session_id,
-                        found.session_key,
-                        *call[1:],
-                        found.source,
-                        found.source_path,
-                        found.source_line,
-                    )
+            for store, part in steps:
+                for found in agent.read(store, part):
+                    call = found.call
+                    if window.contains(call.occurred_at) and seen.first(call.event_id):
+                        # ParsedCall's fields after event_id are the event's from occurred_at on.
+                        yield UsageEvent(
+                            call.event_id,
+                            agent.agent_id,
+                            found.session_id,
+                            found.session_key,
+                            *call[1:],
+                            found.source,
+                            found.source_path,
+                            found.source_line,
+                        )
 
 
 class _SeenIds:
