@@ -6,8 +6,9 @@ set to dg.EnvVar("X") fails every run while X is unset, and most of these variab
 So a field gets dg.EnvVar only when its variable is set, and otherwise keeps its default (the
 embedded database, OpenClaw's own state directory): see `env_var_if_set`.
 
-Non-string fields cannot take a dg.EnvVar (only str and int fields can); AUTO_MIGRATE comes from
-the validated `Settings` instead.
+Only str and int fields can take a dg.EnvVar; AUTO_MIGRATE (a bool) comes from the validated
+`Settings` instead. The values are validated by `Settings` when the definitions load, so a bad one
+is refused there in one line, not at a run's start.
 """
 
 from __future__ import annotations
@@ -19,7 +20,13 @@ from pathlib import Path
 import dagster as dg
 from dotenv import dotenv_values
 
-from mission_pipeline.defs.resources import OpenClawResource, shared_resources
+from mission_pipeline.defs.resources import (
+    AlertWebhookResource,
+    OpenClawResource,
+    PricingResource,
+    RunRetentionResource,
+    shared_resources,
+)
 from mission_pipeline.openclaw.state_dir import StateDirLocation
 from mission_pipeline.settings import Settings
 from mission_pipeline.warehouse.embedded import DEFAULT_DATABASE
@@ -76,4 +83,13 @@ def warehouse_from_env(settings: Settings, *, embedded_database: str = DEFAULT_D
 
 def resources_from_env(settings: Settings) -> dict[str, object]:
     """The Definitions' resources, configured by the environment (and `.env`)."""
-    return shared_resources(openclaw_from_env(), warehouse_from_env(settings))
+    retention = RunRetentionResource()
+    if env_var_if_set("RUN_RETENTION_DAYS") is not None:
+        retention = RunRetentionResource(keep_days=dg.EnvVar.int("RUN_RETENTION_DAYS"))
+    return shared_resources(
+        openclaw_from_env(),
+        warehouse_from_env(settings),
+        pricing=PricingResource(pricing_file=env_var_if_set("PRICING_FILE")),
+        alert_webhook=AlertWebhookResource(url=env_var_if_set("ALERT_WEBHOOK_URL")),
+        run_retention=retention,
+    )

@@ -8,6 +8,7 @@ from pydantic import Field
 from mission_pipeline.openclaw.cli import find_openclaw_cli
 from mission_pipeline.openclaw.state_check import StateDirCheck, check_state_dir
 from mission_pipeline.openclaw.state_dir import StateDirLocation, expand_path, locate_state_dir
+from mission_pipeline.pricing.catalog import Pricing
 from mission_pipeline.warehouse.io_manager import PostgresPandasIOManager
 from mission_pipeline.warehouse.resource import PostgresWarehouse
 
@@ -53,6 +54,36 @@ class OpenClawResource(dg.ConfigurableResource):  # type: ignore[type-arg]
         return find_openclaw_cli(self.cli)
 
 
+class PricingResource(dg.ConfigurableResource):  # type: ignore[type-arg]
+    """The price table the usage costs come from."""
+
+    pricing_file: str | None = Field(
+        default=None,
+        description="A pricing TOML replacing the shipped prices.toml (PRICING_FILE); genai-prices "
+        "prices what neither lists.",
+    )
+
+    def load(self) -> Pricing:
+        """The table (read at each run, so an edited file applies to the next run)."""
+        return Pricing.load(Path(self.pricing_file) if self.pricing_file else None)
+
+
+class AlertWebhookResource(dg.ConfigurableResource):  # type: ignore[type-arg]
+    """Where failed runs are reported besides the log: a Slack-compatible incoming webhook."""
+
+    # A secret (the URL carries its token): the definitions feed it by dg.EnvVar, so the UI shows
+    # the variable's name only.
+    url: str | None = Field(default=None, description="ALERT_WEBHOOK_URL; unset: the log only.")
+
+
+class RunRetentionResource(dg.ConfigurableResource):  # type: ignore[type-arg]
+    """How long the finished runs of the frequent jobs are kept."""
+
+    keep_days: int = Field(
+        default=14, ge=0, description="Days of finished frequent runs kept (RUN_RETENTION_DAYS; 0 keeps all)."
+    )
+
+
 def require_state_dir(openclaw: OpenClawResource, table: str) -> Path:
     """The state directory, or a failure that says why nothing was read and `table` was left alone.
 
@@ -69,12 +100,21 @@ def require_state_dir(openclaw: OpenClawResource, table: str) -> Path:
 
 
 def shared_resources(
-    openclaw: OpenClawResource | None = None, warehouse: PostgresWarehouse | None = None
+    openclaw: OpenClawResource | None = None,
+    warehouse: PostgresWarehouse | None = None,
+    *,
+    pricing: PricingResource | None = None,
+    alert_webhook: AlertWebhookResource | None = None,
+    run_retention: RunRetentionResource | None = None,
 ) -> dict[str, object]:
-    """The resources every job uses; one warehouse so the target is resolved once per run."""
+    """Every resource of the definitions, defaults where not given; one warehouse so the target is
+    resolved once per run."""
     warehouse = warehouse or PostgresWarehouse()
     return {
         "warehouse": warehouse,
         "io_manager": PostgresPandasIOManager(warehouse=warehouse),
         "openclaw": openclaw or OpenClawResource(),
+        "pricing": pricing or PricingResource(),
+        "alert_webhook": alert_webhook or AlertWebhookResource(),
+        "run_retention": run_retention or RunRetentionResource(),
     }

@@ -89,13 +89,12 @@ def test_prices_equal_to_openclaws_agree(
     openclaw_state: Callable[[str], Path],
     instance: dg.DagsterInstance,
     tmp_path: Path,
-    environment: Callable[..., None],
     pipeline: PipelineResources,
 ) -> None:
     openclaw_state("v2026.9.6")
     prices = tmp_path / "prices.toml"
     prices.write_text(OPENCLAWS_PRICES, encoding="utf-8")
-    environment(PRICING_FILE=str(prices))  # the usage assets read PRICING_FILE
+    pipeline.pricing_file = prices
     check = cost_check(instance, pipeline)
     assert check.passed
     assert text(check, "verdict").startswith("Costs agree")

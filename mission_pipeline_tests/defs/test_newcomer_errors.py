@@ -68,11 +68,10 @@ def test_only_database_hiccups_count_as_transient() -> None:
 def test_a_missing_pricing_file_fails_at_once_without_retries(
     openclaw_state: Callable[[str], Path],
     instance: dg.DagsterInstance,
-    environment: Callable[..., None],
     pipeline: PipelineResources,
 ) -> None:
     openclaw_state("v2026.9.6")
-    environment(PRICING_FILE="/nonexistent.toml")  # the usage assets read PRICING_FILE
+    pipeline.pricing_file = Path("/nonexistent.toml")
     result = run_job("usage_job", instance=instance, partition=DAY, resources=pipeline)
     assert not result.success
     retried = [e for e in result.all_events if e.event_type == dg.DagsterEventType.STEP_UP_FOR_RETRY]

@@ -13,6 +13,7 @@ import dagster as dg
 import pytest
 
 from mission_pipeline.defs.ops.alerts import run_failure_alert_sensor
+from mission_pipeline.defs.resources import AlertWebhookResource
 from mission_pipeline.warehouse.database import DatabaseTarget
 from mission_pipeline_tests.defs.jobs import run_job
 from mission_pipeline_tests.fixtures.pipeline import PipelineResources
@@ -86,13 +87,16 @@ class Recorder(logging.Handler):
         self.records.append(record)
 
 
-def evaluate(instance: dg.DagsterInstance, result: dg.ExecuteInProcessResult) -> list[logging.LogRecord]:
-    """Run the sensor on the run's failure event; the records it logged."""
+def evaluate(
+    instance: dg.DagsterInstance, result: dg.ExecuteInProcessResult, webhook_url: str | None = None
+) -> list[logging.LogRecord]:
+    """Run the sensor on the run's failure event, posting to `webhook_url` if given; what it logged."""
     context = dg.build_run_status_sensor_context(
         sensor_name=run_failure_alert_sensor.name,
         dagster_event=result.get_run_failure_event(),
         dagster_instance=instance,
         dagster_run=result.dagster_run,
+        resources={"alert_webhook": AlertWebhookResource(url=webhook_url)},
     )
     handler = Recorder()
     context.log.addHandler(handler)
@@ -104,10 +108,8 @@ def test_a_failed_run_is_logged_and_posted_without_secrets(
     failed_run: dg.ExecuteInProcessResult,
     instance: dg.DagsterInstance,
     webhook: Webhook,
-    environment: Callable[..., None],
 ) -> None:
-    environment(ALERT_WEBHOOK_URL=webhook.url)  # the alert sensor reads ALERT_WEBHOOK_URL
-    records = evaluate(instance, failed_run)
+    records = evaluate(instance, failed_run, webhook.url)
     run_id = failed_run.run_id
     errors = [r.getMessage() for r in records if r.levelno == logging.ERROR]
     assert len(errors) == 1
@@ -135,15 +137,13 @@ def test_a_webhook_that_fails_does_not_raise(
     failed_run: dg.ExecuteInProcessResult,
     instance: dg.DagsterInstance,
     webhook: Webhook,
-    environment: Callable[..., None],
 ) -> None:
     webhook.status = 500
     url = webhook.url
     if answer == "refused":  # nothing listens on that port any more
         webhook.server.shutdown()
         webhook.server.server_close()
-    environment(ALERT_WEBHOOK_URL=url)  # the alert sensor reads ALERT_WEBHOOK_URL
-    records = evaluate(instance, failed_run)
+    records = evaluate(instance, failed_run, url)
     warnings = [r.getMessage() for r in records if r.levelno == logging.WARNING]
     assert warnings == [
         f"alert webhook did not accept the message ({'HTTP 500' if answer == '500' else 'URLError'})"
@@ -152,7 +152,7 @@ def test_a_webhook_that_fails_does_not_raise(
 
 
 def test_a_failed_run_of_an_unmonitored_job_alerts_nobody(
-    instance: dg.DagsterInstance, webhook: Webhook, environment: Callable[..., None]
+    instance: dg.DagsterInstance, webhook: Webhook
 ) -> None:
     @dg.op
     def breaks() -> None:
@@ -164,7 +164,6 @@ def test_a_failed_run_of_an_unmonitored_job_alerts_nobody(
 
     result = unmonitored_job.execute_in_process(instance=instance, raise_on_error=False)
     assert not result.success
-    environment(ALERT_WEBHOOK_URL=webhook.url)  # the sensor reads ALERT_WEBHOOK_URL
-    records = evaluate(instance, result)
+    records = evaluate(instance, result, webhook.url)
     assert records == []
     assert webhook.bodies == []

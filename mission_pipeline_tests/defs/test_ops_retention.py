@@ -5,12 +5,22 @@ from collections.abc import Callable
 
 import dagster as dg
 import pytest
+from dagster._core.definitions.sensor_definition import SensorExecutionData
 
 from mission_pipeline.definitions import defs
+from mission_pipeline.defs.env_resources import resources_from_env
 from mission_pipeline.defs.ops import retention
 from mission_pipeline.defs.ops.retention import purge_old_runs, run_retention_sensor
+from mission_pipeline.defs.resources import RunRetentionResource
+from mission_pipeline.settings import Settings
 
 KEEP_DAYS = 14
+
+
+def tick_with(instance: dg.DagsterInstance, retention: RunRetentionResource) -> SensorExecutionData:
+    """One tick of the retention sensor with `retention`."""
+    context = dg.build_sensor_context(instance=instance, resources={"run_retention": retention})
+    return run_retention_sensor.evaluate_tick(context)
 
 
 def tiny_job(name: str, *, fails: bool = False) -> dg.JobDefinition:
@@ -84,15 +94,27 @@ def test_a_backlog_is_purged_in_batches(
 
 def test_the_sensor_keeps_recent_runs(instance: dg.DagsterInstance) -> None:
     runs = make_runs(instance)
-    result = run_retention_sensor.evaluate_tick(dg.build_sensor_context(instance=instance))
+    resources = {"run_retention": RunRetentionResource()}  # the default: KEEP_DAYS
+    result = run_retention_sensor.evaluate_tick(
+        dg.build_sensor_context(instance=instance, resources=resources)
+    )
     assert not result.run_requests
     assert result.skip_message == f"deleted 0 finished runs older than {KEEP_DAYS} days"
     assert remaining(instance, runs) == set(runs)
 
 
-def test_retention_zero_from_the_environment_keeps_every_run(
+def test_retention_zero_keeps_every_run(instance: dg.DagsterInstance) -> None:
+    resources = {"run_retention": RunRetentionResource(keep_days=0)}
+    result = run_retention_sensor.evaluate_tick(
+        dg.build_sensor_context(instance=instance, resources=resources)
+    )
+    assert result.skip_message == "RUN_RETENTION_DAYS=0: keeping every run"
+
+
+def test_retention_days_come_from_the_environment_as_the_definitions_read_it(
     instance: dg.DagsterInstance, environment: Callable[..., None]
 ) -> None:
-    environment(RUN_RETENTION_DAYS="0")  # the sensor reads RUN_RETENTION_DAYS
-    result = run_retention_sensor.evaluate_tick(dg.build_sensor_context(instance=instance))
-    assert result.skip_message == "RUN_RETENTION_DAYS=0: keeping every run"
+    environment(RUN_RETENTION_DAYS="0")
+    retention = resources_from_env(Settings())["run_retention"]
+    assert isinstance(retention, RunRetentionResource)
+    assert tick_with(instance, retention).skip_message == "RUN_RETENTION_DAYS=0: keeping every run"

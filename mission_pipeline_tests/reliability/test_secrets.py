@@ -184,7 +184,11 @@ def test_no_secret_in_anything_runs_leave_behind(
             monkeypatch.setenv(key, env[key])
         get_settings.cache_clear()
         alert_log = _ListHandler()
+        from mission_pipeline.defs.env_resources import resources_from_env
         from mission_pipeline.defs.ops.alerts import run_failure_alert_sensor
+
+        # The webhook as the Definitions configure it: ALERT_WEBHOOK_URL through dg.EnvVar.
+        webhook_resource = {"alert_webhook": resources_from_env(get_settings())["alert_webhook"]}
 
         alerted = 0
         with dg.DagsterInstance.from_config(str(home)) as instance:
@@ -204,6 +208,7 @@ def test_no_secret_in_anything_runs_leave_behind(
                         dagster_event=failure[0].dagster_event,
                         dagster_instance=instance,
                         dagster_run=run_obj,
+                        resources=webhook_resource,
                     ).for_run_failure()
                     context.log.addHandler(alert_log)
                     run_failure_alert_sensor(context)

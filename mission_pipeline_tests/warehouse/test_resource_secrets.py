@@ -13,6 +13,7 @@ from dagster._core.remote_representation.external_data import RepositorySnap
 from dagster._serdes import serialize_value
 
 from mission_pipeline.defs.env_resources import resources_from_env, warehouse_from_env
+from mission_pipeline.defs.ops.alerts import run_failure_alert_sensor
 from mission_pipeline.settings import Settings
 from mission_pipeline.warehouse.resource import PostgresWarehouse
 
@@ -49,6 +50,15 @@ def test_the_url_from_the_environment_is_never_shown(environment: Callable[..., 
     assert "cannot connect to postgresql://writer@127.0.0.1:1/postgres" in events
     assert PASSWORD not in snapshot and PASSWORD not in events
     assert PASSWORD not in serialize_value(run)
+
+
+def test_the_webhook_url_is_shown_by_its_variable_only(environment: Callable[..., None]) -> None:
+    token = "hook-T0k3n-secret"
+    environment(ALERT_WEBHOOK_URL=f"https://hooks.example.com/services/{token}")
+    defs = dg.Definitions(sensors=[run_failure_alert_sensor], resources=resources_from_env(Settings()))
+    with dg.instance_for_test():
+        shown = serialize_value(RepositorySnap.from_def(defs.get_repository_def()))
+    assert "ALERT_WEBHOOK_URL" in shown and token not in shown
 
 
 def test_an_unset_variable_leaves_the_field_at_its_default(environment: Callable[..., None]) -> None:

@@ -9,6 +9,7 @@ import urllib.request
 
 import dagster as dg
 
+from mission_pipeline.defs.resources import AlertWebhookResource
 from mission_pipeline.defs.run_tags import MONITORED, MONITORED_TAG
 from mission_pipeline.redaction import redact
 from mission_pipeline.settings import get_settings
@@ -62,8 +63,10 @@ def post_webhook(url: str, payload: dict[str, str], timeout: float = 10.0) -> st
     default_status=dg.DefaultSensorStatus.RUNNING,
     description=f"Reports failed runs of the jobs tagged {MONITORED_TAG}={MONITORED} (ALERT_WEBHOOK_URL).",
 )
-def run_failure_alert_sensor(context: dg.RunFailureSensorContext) -> None:
-    """Logs each failed run of a monitored job and POSTs it to ALERT_WEBHOOK_URL if set."""
+def run_failure_alert_sensor(
+    context: dg.RunFailureSensorContext, alert_webhook: AlertWebhookResource
+) -> None:
+    """Logs each failed run of a monitored job and POSTs it to the webhook if one is set."""
     run = context.dagster_run
     if run.tags.get(MONITORED_TAG) != MONITORED:
         return
@@ -72,10 +75,7 @@ def run_failure_alert_sensor(context: dg.RunFailureSensorContext) -> None:
     )
     message = failure_message(run.job_name, run.run_id, error)
     context.log.error(message)
-    webhook = get_settings().alert_webhook_url
-    if webhook is not None and webhook.get_secret_value():
-        failed = post_webhook(
-            webhook.get_secret_value(), {"text": message, "run_id": run.run_id, "job": run.job_name}
-        )
+    if alert_webhook.url:
+        failed = post_webhook(alert_webhook.url, {"text": message, "run_id": run.run_id, "job": run.job_name})
         if failed:
             context.log.warning(f"alert webhook did not accept the message ({failed})")

@@ -8,8 +8,8 @@ import time
 
 import dagster as dg
 
+from mission_pipeline.defs.resources import RunRetentionResource
 from mission_pipeline.defs.run_tags import FREQUENT, RETENTION_TAG
-from mission_pipeline.settings import get_settings
 
 _FINISHED = [dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED]
 _BATCH = 500
@@ -40,9 +40,11 @@ def purge_old_runs(instance: dg.DagsterInstance, keep_days: int, now: dt.datetim
     description=f"Keeps RUN_RETENTION_DAYS of runs tagged {RETENTION_TAG}={FREQUENT}: the 5-minute and "
     "hourly jobs (0 keeps all).",
 )
-def run_retention_sensor(context: dg.SensorEvaluationContext) -> dg.SkipReason:
+def run_retention_sensor(
+    context: dg.SensorEvaluationContext, run_retention: RunRetentionResource
+) -> dg.SkipReason:
     """Purges old runs of the frequent jobs so the instance does not grow without bound."""
-    keep_days = get_settings().run_retention_days
+    keep_days = run_retention.keep_days
     if keep_days <= 0:
         return dg.SkipReason("RUN_RETENTION_DAYS=0: keeping every run")
     deleted = purge_old_runs(context.instance, keep_days, dt.datetime.now(dt.UTC))

@@ -10,7 +10,7 @@ from typing import Any
 import dagster as dg
 import pandas as pd
 
-from mission_pipeline.defs.resources import OpenClawResource
+from mission_pipeline.defs.resources import OpenClawResource, PricingResource
 from mission_pipeline.defs.retries import DATABASE_RETRY, retry_transient_only
 from mission_pipeline.defs.usage import checks, cost_check
 from mission_pipeline.defs.usage.ledger import openclaw_usage_events
@@ -33,11 +33,6 @@ AGENT_USAGE_COLUMNS = [
     "total_cost",
     "message_count",
 ]
-
-
-def load_pricing() -> Pricing:
-    """The pricing table PRICING_FILE names (or the shipped one), with genai-prices behind it."""
-    return Pricing.load(get_settings().pricing_file)
 
 
 def rates_applied(priced: pd.DataFrame) -> str:
@@ -149,22 +144,25 @@ _TOTALS_MATCH_LEDGER = dg.AssetCheckSpec(
 )
 @retry_transient_only
 def agent_usage_rollups(
-    context: dg.AssetExecutionContext, warehouse: PostgresWarehouse, openclaw: OpenClawResource
+    context: dg.AssetExecutionContext,
+    warehouse: PostgresWarehouse,
+    openclaw: OpenClawResource,
+    pricing: PricingResource,
 ) -> Iterator[Any]:
     """The ledger's window priced once, written per agent and model and per agent (the selected ones)."""
     window = context.partition_time_window
     timezone = get_settings().usage_timezone
-    pricing = load_pricing()
-    by_model = priced_usage_by_model(warehouse, window, timezone, pricing)
+    prices = pricing.load()
+    by_model = priced_usage_by_model(warehouse, window, timezone, prices)
     selected = context.selected_asset_check_keys
     if BY_MODEL in context.selected_asset_keys:
-        yield by_model_output(context, by_model, pricing)
+        yield by_model_output(context, by_model, prices)
     if _ALL_MODELS_PRICED.key in selected:
-        yield checks.all_models_priced(by_model, pricing)
+        yield checks.all_models_priced(by_model, prices)
     if cost_check.SPEC.key in selected:
         # OpenClaw's own rates (openclaw.json) tell a price-list difference from a wrong token count.
         yield cost_check.cost_matches_recorded(
-            warehouse, window, timezone, by_model, pricing, openclaw.state_dir_path()
+            warehouse, window, timezone, by_model, prices, openclaw.state_dir_path()
         )
     usage = roll_up_by_agent(by_model)
     if BY_AGENT in context.selected_asset_keys:
