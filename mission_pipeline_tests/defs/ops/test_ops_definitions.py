@@ -12,7 +12,7 @@ import yaml  # type: ignore[import-untyped]
 from mission_pipeline.definitions import defs
 from mission_pipeline.defs.run_tags import FREQUENT, MONITORED, MONITORED_TAG, RETENTION_TAG
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 JOB_NAMES = ("usage_job", "usage_refresh_job", "cron_job", "workspace_job")
 
 

@@ -17,8 +17,8 @@ from mission_pipeline_tests.defs.jobs import run_job
 from mission_pipeline_tests.fixtures.pipeline import PipelineResources
 from mission_pipeline_tests.fixtures.postgres import query
 
-FAKE_CLI = Path(__file__).parents[1] / "openclaw" / "fake_openclaw.py"
-REAL_CLI = Path(__file__).parents[2] / ".openclaw-cli" / "bin" / "openclaw"
+FAKE_CLI = Path(__file__).parents[2] / "openclaw" / "fake_openclaw.py"
+REAL_CLI = Path(__file__).parents[3] / ".openclaw-cli" / "bin" / "openclaw"
 _ROWS = "select job_id, name, enabled, schedule, last_run, next_run from cron_jobs order by job_id"
 
 

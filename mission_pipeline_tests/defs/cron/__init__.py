@@ -1,0 +1,1 @@
+"""Tests of the cron domain's Dagster wiring."""

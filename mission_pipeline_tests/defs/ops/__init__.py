@@ -1,0 +1,1 @@
+"""Tests of the ops domain's Dagster wiring."""

@@ -1,0 +1,1 @@
+"""Tests of the usage domain's Dagster wiring."""

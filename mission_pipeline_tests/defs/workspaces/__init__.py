@@ -1,0 +1,1 @@
+"""Tests of the workspaces domain's Dagster wiring."""
