@@ -19,7 +19,6 @@ from mission_pipeline.openclaw.usage.events import UsageEvent
 from mission_pipeline.pricing.catalog import Pricing
 from mission_pipeline.pricing.costs import price_calls
 from mission_pipeline.pricing.fallback import fallback_source
-from mission_pipeline.warehouse.database import DatabaseTarget
 from mission_pipeline_tests.defs.jobs import check_results, run_job
 from mission_pipeline_tests.fixtures.pipeline import PipelineResources
 from mission_pipeline_tests.fixtures.postgres import query
@@ -68,12 +67,14 @@ def test_every_call_costs_what_openclaw_recorded(tmp_path: Path, era: str) -> No
     assert (calls["price_source"] == "prices.toml").any()
 
 
+ALL_USAGE = "select * from agent_usage order by agent_id"
+ALL_USAGE_BY_MODEL = "select * from agent_usage_by_model order by agent_id, model, price_tier"
+
+
 @pytest.mark.parametrize("era", ERAS)
 def test_the_day_costs_what_openclaw_recorded_per_agent_and_reruns_identically(
     tmp_path: Path,
     era: str,
-    pipeline_env: DatabaseTarget,
-    monkeypatch: pytest.MonkeyPatch,
     pipeline: PipelineResources,
 ) -> None:
     state = recorded_state(tmp_path, era)
@@ -86,27 +87,22 @@ def test_the_day_costs_what_openclaw_recorded_per_agent_and_reruns_identically(
     with dg.instance_for_test() as instance:
         first = run_job("usage_job", instance=instance, partition=day, resources=pipeline)
         assert first.success
-        usage = query(pipeline_env, "select * from agent_usage order by agent_id")
-        by_model = query(
-            pipeline_env, "select * from agent_usage_by_model order by agent_id, model, price_tier"
-        )
+        usage = query(pipeline.database, ALL_USAGE)
+        by_model = query(pipeline.database, ALL_USAGE_BY_MODEL)
         rerun = run_job("usage_job", instance=instance, partition=day, resources=pipeline)
         assert rerun.success
-        assert query(pipeline_env, "select * from agent_usage order by agent_id") == usage
-        assert (
-            query(pipeline_env, "select * from agent_usage_by_model order by agent_id, model, price_tier")
-            == by_model
-        )
+        assert query(pipeline.database, ALL_USAGE) == usage
+        assert query(pipeline.database, ALL_USAGE_BY_MODEL) == by_model
 
     recorded: dict[str, float] = {}
     for e in events:
         recorded[e.agent_id] = recorded.get(e.agent_id, 0.0) + (e.recorded_cost_usd or 0.0)
-    costs = dict(query(pipeline_env, "select agent_id, total_cost::float8 from agent_usage"))
+    costs = dict(query(pipeline.database, "select agent_id, total_cost::float8 from agent_usage"))
     for agent, cost in recorded.items():
         assert costs[agent] == pytest.approx(cost, abs=PER_CALL_USD * len(events)), agent
 
     one_hour = query(
-        pipeline_env,
+        pipeline.database,
         "select (select sum(cache_write_1h_tokens) from agent_usage_by_model),"
         " (select sum(cache_write_1h_tokens) from openclaw_usage_events)",
     )[0]
@@ -123,8 +119,6 @@ def test_the_day_costs_what_openclaw_recorded_per_agent_and_reruns_identically(
 def test_a_provider_billed_call_costs_exactly_what_the_provider_billed(
     tmp_path: Path,
     era: str,
-    pipeline_env: DatabaseTarget,
-    monkeypatch: pytest.MonkeyPatch,
     pipeline: PipelineResources,
 ) -> None:
     state = recorded_state(tmp_path, era, BILLED_RECORDING)
@@ -147,7 +141,7 @@ def test_a_provider_billed_call_costs_exactly_what_the_provider_billed(
         result = run_job("usage_job", instance=instance, partition=day, resources=pipeline)
         assert result.success
     row = query(
-        pipeline_env,
+        pipeline.database,
         "select message_count, billed_calls, billed_cost::float8, total_cost::float8, cost_origin"
         " from agent_usage_by_model",
     )

@@ -130,7 +130,6 @@ def test_a_hostile_tree_through_workspace_job(
     seed: int,
     open_dir: Path,
     make_state: Callable[[Path, dict[str, Path], list[str]], Path],
-    pipeline_env: DatabaseTarget,
     instance: dg.DagsterInstance,
     pipeline: PipelineResources,
 ) -> None:
@@ -141,7 +140,7 @@ def test_a_hostile_tree_through_workspace_job(
     make_state(open_dir, agents, [])
     result = run_job("workspace_job", instance=instance, resources=pipeline)
     assert result.success
-    rows = _rows(pipeline_env)
+    rows = _rows(pipeline.database)
     assert rows == _on_disk(agents)
     assert any("\n" in r[1] for r in rows) and ("hostile", "\\N", 34) in rows
     assert metadata(result, "agent_workspaces")["synced_agents"] == ["hostile"]
@@ -154,7 +153,6 @@ def test_a_hostile_tree_through_workspace_job(
 def test_file_times_python_cannot_hold_are_indexed_without_them(
     open_dir: Path,
     make_state: Callable[[Path, dict[str, Path], list[str]], Path],
-    pipeline_env: DatabaseTarget,
     instance: dg.DagsterInstance,
     pipeline: PipelineResources,
 ) -> None:
@@ -180,7 +178,9 @@ def test_file_times_python_cannot_hold_are_indexed_without_them(
         make_state(open_dir, {"odd": ws}, [])
         result = run_job("workspace_job", instance=instance, resources=pipeline)
         assert result.success
-        rows = query(pipeline_env, "select file_path, modified_at is null from agent_workspaces order by 1")
+        rows = query(
+            pipeline.database, "select file_path, modified_at is null from agent_workspaces order by 1"
+        )
         assert rows == [("far-future.md", True), ("far-past.md", True), ("normal.md", False)]
     finally:
         shutil.rmtree(ws)
@@ -193,7 +193,6 @@ def test_file_times_python_cannot_hold_are_indexed_without_them(
 def test_a_folder_the_kernel_refuses_keeps_the_agents_rows(
     open_dir: Path,
     make_state: Callable[[Path, dict[str, Path], list[str]], Path],
-    pipeline_env: DatabaseTarget,
     instance: dg.DagsterInstance,
     pipeline: PipelineResources,
 ) -> None:
@@ -205,7 +204,7 @@ def test_a_folder_the_kernel_refuses_keeps_the_agents_rows(
             (ws / rel).write_text(f"{agent} {rel}")
     make_state(open_dir, agents, [])
     assert run_job("workspace_job", instance=instance, resources=pipeline).success
-    before = _rows(pipeline_env)
+    before = _rows(pipeline.database)
     assert len(before) == 8
 
     private = agents["alpha"] / "private"
@@ -226,14 +225,14 @@ def test_a_folder_the_kernel_refuses_keeps_the_agents_rows(
             patch.setattr(workspace_assets, "scan_workspace", as_nobody)
         result = run_job("workspace_job", instance=instance, resources=pipeline)
     assert result.success
-    assert _rows(pipeline_env) == [r for r in before if r[:2] != ("beta", "SOUL.md")]
+    assert _rows(pipeline.database) == [r for r in before if r[:2] != ("beta", "SOUL.md")]
     meta = metadata(result, "agent_workspaces")
     assert meta["synced_agents"] == ["beta"]
     assert "Permission denied" in meta["problems"]
 
     private.chmod(0o755)
     assert run_job("workspace_job", instance=instance, resources=pipeline).success
-    assert _rows(pipeline_env) == _on_disk(agents)
+    assert _rows(pipeline.database) == _on_disk(agents)
     record_figures(
         "fs_real_permission_denied",
         {"cases_tried": 1, "cases_held": 1, "enforced_by": "euid nobody" if real_uid else "chmod 000"},
@@ -274,7 +273,6 @@ def test_a_transient_error_keeps_the_rows_it_could_not_confirm(
     case: str,
     open_dir: Path,
     make_state: Callable[[Path, dict[str, Path], list[str]], Path],
-    pipeline_env: DatabaseTarget,
     instance: dg.DagsterInstance,
     pipeline: PipelineResources,
 ) -> None:
@@ -288,7 +286,7 @@ def test_a_transient_error_keeps_the_rows_it_could_not_confirm(
             (ws / rel).parent.mkdir(parents=True, exist_ok=True)
             (ws / rel).write_text(f"{agent} {rel}")
     assert run_job("workspace_job", instance=instance, resources=pipeline).success
-    before = _rows(pipeline_env)
+    before = _rows(pipeline.database)
     assert len(before) == 12
 
     affected = {"ghost"} if case == "agents/ folder unreadable" else {"alpha"}
@@ -316,7 +314,7 @@ def test_a_transient_error_keeps_the_rows_it_could_not_confirm(
         elif refused is not None:
             refuse_folders(patch, {str(refused[0]): refused[1]})
         result = run_job("workspace_job", instance=instance, resources=pipeline)
-    after = _rows(pipeline_env)
+    after = _rows(pipeline.database)
     if case == "agents/ folder unreadable":
         # Without the agent list the state directory cannot be read as OpenClaw's: nothing is.
         assert not result.success and after == before
@@ -333,7 +331,7 @@ def test_a_transient_error_keeps_the_rows_it_could_not_confirm(
     if case == "workspace missing (unmounted)":
         (open_dir / "alpha-unplugged").rename(agents["alpha"])
     assert run_job("workspace_job", instance=instance, resources=pipeline).success
-    assert _rows(pipeline_env) == _on_disk(everyone)
+    assert _rows(pipeline.database) == _on_disk(everyone)
     record_figures(
         "fs_transient_" + "_".join("".join(c for c in case if c.isalnum() or c == " ").split()),
         {
@@ -352,7 +350,6 @@ def test_a_transient_error_keeps_the_rows_it_could_not_confirm(
 def test_many_files_through_workspace_job(
     open_dir: Path,
     make_state: Callable[[Path, dict[str, Path], list[str]], Path],
-    pipeline_env: DatabaseTarget,
     instance: dg.DagsterInstance,
     pipeline: PipelineResources,
 ) -> None:
@@ -375,8 +372,8 @@ def test_many_files_through_workspace_job(
     result = run_job("workspace_job", instance=instance, resources=pipeline)
     first_run = time.perf_counter() - started
     assert result.success
-    assert len(_rows(pipeline_env)) == files
-    assert _rows(pipeline_env) == _on_disk(agents)
+    assert len(_rows(pipeline.database)) == files
+    assert _rows(pipeline.database) == _on_disk(agents)
 
     # A transient error in one of the 50 folders: all rows stay, although 1,000 files were deleted.
     for i in range(0, 3000, 3):
@@ -386,13 +383,13 @@ def test_many_files_through_workspace_job(
         refuse_folders(patch, {str(ws / "d17"): "EACCES"})
         assert run_job("workspace_job", instance=instance, resources=pipeline).success
     second_run = time.perf_counter() - started
-    assert len(_rows(pipeline_env)) == files
+    assert len(_rows(pipeline.database)) == files
 
     started = time.perf_counter()
     assert run_job("workspace_job", instance=instance, resources=pipeline).success
     third_run = time.perf_counter() - started
-    assert len(_rows(pipeline_env)) == files - 1000
-    assert _rows(pipeline_env) == _on_disk(agents)
+    assert len(_rows(pipeline.database)) == files - 1000
+    assert _rows(pipeline.database) == _on_disk(agents)
     record_figures(
         "fs_many_files",
         {

@@ -18,7 +18,6 @@ import dagster as dg
 import pytest
 
 from mission_pipeline.openclaw.transcripts import jsonl
-from mission_pipeline.warehouse.database import DatabaseTarget
 from mission_pipeline_tests.defs.domain_support import metadata
 from mission_pipeline_tests.defs.jobs import check_results, run_job
 from mission_pipeline_tests.fixtures.pipeline import PipelineResources
@@ -75,7 +74,6 @@ def test_fuzzed_usage_day_through_usage_job(
     seed: int,
     tmp_path: Path,
     use_state: Callable[[Path], None],
-    pipeline_env: DatabaseTarget,
     instance: dg.DagsterInstance,
     monkeypatch: pytest.MonkeyPatch,
     pipeline: PipelineResources,
@@ -107,7 +105,7 @@ def test_fuzzed_usage_day_through_usage_job(
     assert meta["unreadable_lines"] == problems.count == verdict.reported
     assert _listed(meta["problems"]) == problems.lines(50)
     rows = query(
-        pipeline_env,
+        pipeline.database,
         "select source_path, source_line, input_tokens, output_tokens, cache_read_tokens,"
         " cache_write_tokens, recorded_cost_usd::float8, model from openclaw_usage_events",
     )
@@ -152,7 +150,6 @@ def test_fuzzed_cron_store_through_cron_job(
     seed: int,
     tmp_path: Path,
     use_state: Callable[[Path], None],
-    pipeline_env: DatabaseTarget,
     instance: dg.DagsterInstance,
     pipeline: PipelineResources,
 ) -> None:
@@ -161,7 +158,7 @@ def test_fuzzed_cron_store_through_cron_job(
     use_state(clean.state)
     first = run_job("cron_job", instance=instance, resources=pipeline)
     assert first.success
-    before = {r[0] for r in query(pipeline_env, "select job_id from cron_jobs")}
+    before = {r[0] for r in query(pipeline.database, "select job_id from cron_jobs")}
     assert len(before) == 2 * len(KEPT_KINDS)
 
     # The same store, now with every kind of bad job: nothing crashes, nothing is removed.
@@ -182,7 +179,7 @@ def test_fuzzed_cron_store_through_cron_job(
     meta = metadata(result, "cron_jobs")
     assert (meta["complete"], meta["jobs"]) == (False, len(snapshot.jobs))
     assert _listed(meta["problems"]) == problems.lines(20)
-    rows = query(pipeline_env, "select job_id, name, consecutive_errors from cron_jobs")
+    rows = query(pipeline.database, "select job_id, name, consecutive_errors from cron_jobs")
     by_id = {r[0]: r for r in rows}
     assert before <= set(by_id)  # an incomplete snapshot removes no job
     for job in snapshot.jobs:
@@ -204,7 +201,6 @@ def test_fuzzed_cron_store_through_cron_job(
 def test_names_that_are_not_utf8_through_usage_job(
     tmp_path: Path,
     use_state: Callable[[Path], None],
-    pipeline_env: DatabaseTarget,
     instance: dg.DagsterInstance,
     pipeline: PipelineResources,
 ) -> None:
@@ -229,7 +225,7 @@ def test_names_that_are_not_utf8_through_usage_job(
     result = run_job("usage_job", instance=instance, partition=PARTITION, resources=pipeline)
 
     assert result.success
-    rows = query(pipeline_env, "select source_path, session_id from openclaw_usage_events")
+    rows = query(pipeline.database, "select source_path, session_id from openclaw_usage_events")
     assert len(rows) == 16
     assert sum("caf\\xe9-" in r[0] for r in rows) == 4
     assert sum(r[1] == "sess-\\xff\\xfe" for r in rows) == 4
