@@ -87,7 +87,7 @@ test-fast: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy mission_pipeline mission_pipeline_tests benchmarks
+	$(BIN)/mypy mission_pipeline mission_pipeline_tests benchmarks scripts
 
 format: install
 	$(BIN)/ruff format .
