@@ -6,19 +6,8 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from mission_pipeline_tests.defs.project import ProjectRuns
 from mission_pipeline_tests.fixtures.pipeline import PipelineResources
-
-
-@pytest.fixture
-def openclaw_state(copy_sample: Callable[[str], Path], pipeline: PipelineResources) -> Callable[[str], Path]:
-    """Copy a sample state dir and make it the one `pipeline`'s runs read (the CLI off unless a test says)."""
-
-    def _use(version: str) -> Path:
-        state = copy_sample(version)
-        pipeline.state_dir = state
-        return state
-
-    return _use
 
 
 @pytest.fixture
@@ -26,3 +15,11 @@ def instance() -> Iterator[dg.DagsterInstance]:
     """A throwaway Dagster instance that remembers materializations across runs of one test."""
     with dg.instance_for_test() as test_instance:
         yield test_instance
+
+
+@pytest.fixture
+def project(
+    instance: dg.DagsterInstance, pipeline: PipelineResources, copy_sample: Callable[[str], Path]
+) -> ProjectRuns:
+    """The test's runs of the project's jobs: no state dir until the test picks a sample."""
+    return ProjectRuns(instance=instance, resources=pipeline, copy_sample=copy_sample)

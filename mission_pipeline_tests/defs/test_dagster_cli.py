@@ -52,9 +52,9 @@ def test_definitions_validate_loads_without_deprecations(tmp_path: Path) -> None
 
 
 def test_dagster_asset_materialize_for_one_day(
-    openclaw_state: Callable[[str], Path], pipeline_env: DatabaseTarget, tmp_path: Path
+    copy_sample: Callable[[str], Path], pipeline_env: DatabaseTarget, tmp_path: Path
 ) -> None:
-    state = openclaw_state("v2026.9.6")
+    state = copy_sample("v2026.9.6")
     done = dagster(
         [
             "asset",

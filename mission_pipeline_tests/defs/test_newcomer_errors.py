@@ -12,8 +12,7 @@ import pytest
 from mission_pipeline.cli import main
 from mission_pipeline.warehouse.database import WarehouseConnectionError, WarehouseError
 from mission_pipeline.warehouse.transient import is_transient
-from mission_pipeline_tests.defs.jobs import run_job
-from mission_pipeline_tests.fixtures.pipeline import PipelineResources
+from mission_pipeline_tests.defs.project import ProjectRuns
 
 DAY = "2026-11-27"
 
@@ -65,14 +64,10 @@ def test_only_database_hiccups_count_as_transient() -> None:
     assert is_transient(wrapped)
 
 
-def test_a_missing_pricing_file_fails_at_once_without_retries(
-    openclaw_state: Callable[[str], Path],
-    instance: dg.DagsterInstance,
-    pipeline: PipelineResources,
-) -> None:
-    openclaw_state("v2026.9.6")
-    pipeline.pricing_file = Path("/nonexistent.toml")
-    result = run_job("usage_job", instance=instance, partition=DAY, resources=pipeline)
+def test_a_missing_pricing_file_fails_at_once_without_retries(project: ProjectRuns) -> None:
+    project.use_sample("v2026.9.6")
+    project.resources.pricing_file = Path("/nonexistent.toml")
+    result = project.run("usage_job", partition=DAY)
     assert not result.success
     retried = [e for e in result.all_events if e.event_type == dg.DagsterEventType.STEP_UP_FOR_RETRY]
     assert retried == []

@@ -19,11 +19,7 @@ import pytest
 from mission_pipeline.defs import resources
 from mission_pipeline.openclaw.state_check import StateDirCheck, check_state_dir
 from mission_pipeline.openclaw.state_dir import StateDirLocation
-from mission_pipeline.warehouse.database import DatabaseTarget
-from mission_pipeline_tests.defs.domain_support import logged
-from mission_pipeline_tests.defs.jobs import run_job
-from mission_pipeline_tests.fixtures.pipeline import PipelineResources
-from mission_pipeline_tests.fixtures.postgres import query
+from mission_pipeline_tests.defs.project import ProjectRuns
 from mission_pipeline_tests.fixtures.refused_folders import refuse_folders
 
 DAY = "2026-11-27"
@@ -45,12 +41,12 @@ JOBS: list[tuple[str, str | None]] = [
 ENVIRONMENTS = ["missing", "empty", "foreign", "empty agents folder", "unreadable", "appears mid-run"]
 
 
-def snapshot(target: DatabaseTarget) -> dict[str, list[tuple[Any, ...]]]:
+def snapshot(project: ProjectRuns) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table, every column (updated_at and gone_at included)."""
-    return {table: query(target, f"select * from {table} order by {key}") for table, key in TABLES.items()}
+    return {table: project.query(f"select * from {table} order by {key}") for table, key in TABLES.items()}
 
 
-def said(instance: dg.DagsterInstance, result: dg.ExecuteInProcessResult) -> str:
+def said(project: ProjectRuns, result: dg.ExecuteInProcessResult) -> str:
     """Everything the run said about itself: step failures with their causes, and warnings."""
     text = []
     for event in result.all_events:
@@ -59,23 +55,18 @@ def said(instance: dg.DagsterInstance, result: dg.ExecuteInProcessResult) -> str
         while error is not None:
             text.append(error.message)
             error = error.cause
-    return "\n".join(text + logged(instance, result.run_id))
+    return "\n".join(text + project.logged(result))
 
 
 @pytest.fixture
-def loaded(
-    openclaw_state: Callable[[str], Path],
-    pipeline_env: DatabaseTarget,
-    instance: dg.DagsterInstance,
-    pipeline: PipelineResources,
-) -> Callable[[str], Path]:
+def loaded(project: ProjectRuns) -> Callable[[str], Path]:
     """A sample version loaded by every job, as the schedules would have done it."""
 
     def _load(version: str) -> Path:
-        state = openclaw_state(version)
+        state = project.use_sample(version)
         for job, partition in JOBS:
-            assert run_job(job, instance=instance, partition=partition, resources=pipeline).success, job
-        assert all(query(pipeline_env, f"select count(*) from {t}")[0][0] for t in TABLES)
+            assert project.run(job, partition=partition).success, job
+        assert all(project.query(f"select count(*) from {t}")[0][0] for t in TABLES)
         return state
 
     return _load
@@ -83,7 +74,7 @@ def loaded(
 
 @contextmanager
 def wrong_environment(
-    environment: str, state: Path, scratch: Path, patch: pytest.MonkeyPatch, pipeline: PipelineResources
+    environment: str, state: Path, scratch: Path, patch: pytest.MonkeyPatch, project: ProjectRuns
 ) -> Iterator[tuple[Path, str]]:
     """Point the pipeline at a wrong state directory; yields it and what the run must say about it."""
     scratch.mkdir()
@@ -113,35 +104,29 @@ def wrong_environment(
             return check
 
         patch.setattr(resources, "check_state_dir", check_then_mount)
-    pipeline.state_dir = wrong
+    project.resources.state_dir = wrong
     try:
         yield wrong, reason
     finally:
-        pipeline.state_dir = state
+        project.resources.state_dir = state
 
 
 @pytest.mark.parametrize("version", ["v2026.9.6", "v2026.5.28"])
 @pytest.mark.parametrize("environment", ENVIRONMENTS)
 def test_every_job_leaves_every_table_as_it_was(
-    version: str,
-    environment: str,
-    loaded: Callable[[str], Path],
-    pipeline_env: DatabaseTarget,
-    instance: dg.DagsterInstance,
-    tmp_path: Path,
-    pipeline: PipelineResources,
+    version: str, environment: str, loaded: Callable[[str], Path], project: ProjectRuns, tmp_path: Path
 ) -> None:
     state = loaded(version)
-    before = snapshot(pipeline_env)
+    before = snapshot(project)
     for job, partition in JOBS:
         with (
             pytest.MonkeyPatch.context() as patch,
-            wrong_environment(environment, state, tmp_path / job, patch, pipeline) as (path, reason),
+            wrong_environment(environment, state, tmp_path / job, patch, project) as (path, reason),
         ):
-            result = run_job(job, instance=instance, partition=partition, resources=pipeline)
+            result = project.run(job, partition=partition)
         assert state.is_dir()  # a directory that appeared mid-run is there now
-        assert snapshot(pipeline_env) == before, f"{job} changed rows ({environment})"
-        message = said(instance, result)
+        assert snapshot(project) == before, f"{job} changed rows ({environment})"
+        message = said(project, result)
         assert f"OpenClaw state directory {path}" in message and reason in message, (job, message)
         if environment != "appears mid-run":
             assert not result.success, job  # nothing was read, and the run says so by failing

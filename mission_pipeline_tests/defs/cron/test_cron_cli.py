@@ -7,15 +7,11 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-import dagster as dg
 import pytest
 
-from mission_pipeline.warehouse.database import DatabaseTarget
 from mission_pipeline_tests.conftest import sample_dir
-from mission_pipeline_tests.defs.domain_support import SOURCE, expected_rows, logged, metadata
-from mission_pipeline_tests.defs.jobs import run_job
-from mission_pipeline_tests.fixtures.pipeline import PipelineResources
-from mission_pipeline_tests.fixtures.postgres import query
+from mission_pipeline_tests.defs.domain_support import SOURCE, expected_rows, metadata
+from mission_pipeline_tests.defs.project import ProjectRuns
 
 FAKE_CLI = Path(__file__).parents[2] / "openclaw" / "fake_openclaw.py"
 REAL_CLI = Path(__file__).parents[3] / ".openclaw-cli" / "bin" / "openclaw"
@@ -23,9 +19,7 @@ _ROWS = "select job_id, name, enabled, schedule, last_run, next_run from cron_jo
 
 
 @pytest.fixture
-def stand_in(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pipeline: PipelineResources
-) -> Callable[..., Path]:
+def stand_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, project: ProjectRuns) -> Callable[..., Path]:
     """An `openclaw` executable on PATH running the stand-in; returns its call log."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
@@ -41,25 +35,20 @@ def stand_in(
         monkeypatch.setenv("FAKE_OPENCLAW_LOG", str(log))
         if page_size is not None:
             monkeypatch.setenv("FAKE_OPENCLAW_PAGE_SIZE", str(page_size))
-        pipeline.cli = str(wrapper) if setting == "path" else setting
+        project.resources.cli = str(wrapper) if setting == "path" else setting
         return log
 
     return _configure
 
 
 def test_the_cli_on_path_is_the_source(
-    sample_version: str,
-    openclaw_state: Callable[[str], Path],
-    stand_in: Callable[..., Path],
-    pipeline_env: DatabaseTarget,
-    instance: dg.DagsterInstance,
-    pipeline: PipelineResources,
+    sample_version: str, project: ProjectRuns, stand_in: Callable[..., Path]
 ) -> None:
-    state = openclaw_state(sample_version)
+    state = project.use_sample(sample_version)
     log = stand_in(sample_version, "replay")
-    result = run_job("cron_job", instance=instance, resources=pipeline)
+    result = project.run("cron_job")
     assert result.success
-    assert query(pipeline_env, _ROWS) == expected_rows(sample_version)
+    assert project.query(_ROWS) == expected_rows(sample_version)
     meta = metadata(result, "cron_jobs")
     assert (meta["source"], meta["complete"]) == ("cli", True)
     calls = [json.loads(line) for line in log.read_text().splitlines()]
@@ -67,57 +56,48 @@ def test_the_cli_on_path_is_the_source(
 
 
 def test_openclaw_cli_may_name_the_executable_and_pages_are_followed(
-    openclaw_state: Callable[[str], Path],
-    stand_in: Callable[..., Path],
-    pipeline_env: DatabaseTarget,
-    instance: dg.DagsterInstance,
-    pipeline: PipelineResources,
+    project: ProjectRuns, stand_in: Callable[..., Path]
 ) -> None:
-    openclaw_state("v2026.9.6")
+    project.use_sample("v2026.9.6")
     log = stand_in("v2026.9.6", "paged", setting="path", page_size=4)
-    result = run_job("cron_job", instance=instance, resources=pipeline)
+    result = project.run("cron_job")
     assert result.success
-    assert query(pipeline_env, _ROWS) == expected_rows("v2026.9.6")
+    assert project.query(_ROWS) == expected_rows("v2026.9.6")
     assert "3 page(s)" in metadata(result, "cron_jobs")["source_detail"]
     assert len(log.read_text().splitlines()) == 3
 
 
 def test_a_failing_cli_falls_back_to_the_store(
-    sample_version: str,
-    openclaw_state: Callable[[str], Path],
-    stand_in: Callable[..., Path],
-    pipeline_env: DatabaseTarget,
-    instance: dg.DagsterInstance,
-    pipeline: PipelineResources,
+    sample_version: str, project: ProjectRuns, stand_in: Callable[..., Path]
 ) -> None:
-    openclaw_state(sample_version)
+    project.use_sample(sample_version)
     stand_in(sample_version, "fail")
-    result = run_job("cron_job", instance=instance, resources=pipeline)
+    result = project.run("cron_job")
     assert result.success
-    assert query(pipeline_env, _ROWS) == expected_rows(sample_version)
+    assert project.query(_ROWS) == expected_rows(sample_version)
     meta = metadata(result, "cron_jobs")
     assert meta["source"] == SOURCE[sample_version]
     assert "CLI failed" in meta["source_detail"]
     assert "Gateway not reachable" in meta["source_detail"]
-    assert any("Gateway not reachable" in m for m in logged(instance, result.run_id))
+    assert any("Gateway not reachable" in m for m in project.logged(result))
 
 
-def test_an_openclaw_cli_that_is_no_executable_falls_back_to_the_store(
-    openclaw_state: Callable[[str], Path],
-    pipeline_env: DatabaseTarget,
-    instance: dg.DagsterInstance,
-    monkeypatch: pytest.MonkeyPatch,
-    tmp_path: Path,
-    pipeline: PipelineResources,
-) -> None:
-    openclaw_state("v2026.9.6")
-    pipeline.cli = str(tmp_path / "no-such-openclaw")
-    result = run_job("cron_job", instance=instance, resources=pipeline)
+def assert_read_from_the_store(project: ProjectRuns, cli: str, why: str) -> None:
+    """With OPENCLAW_CLI=`cli`, cron_job on the sqlite sample reads every job from the store, saying `why`."""
+    project.resources.cli = cli
+    result = project.run("cron_job")
     assert result.success
     meta = metadata(result, "cron_jobs")
     assert meta["source"] == "sqlite"
-    assert "CLI unusable (OPENCLAW_CLI=" in meta["source_detail"]
-    assert query(pipeline_env, _ROWS) == expected_rows("v2026.9.6")
+    assert why in meta["source_detail"]
+    assert project.query(_ROWS) == expected_rows("v2026.9.6")
+
+
+def test_an_openclaw_cli_that_is_no_executable_falls_back_to_the_store(
+    project: ProjectRuns, tmp_path: Path
+) -> None:
+    project.use_sample("v2026.9.6")
+    assert_read_from_the_store(project, str(tmp_path / "no-such-openclaw"), "CLI unusable (OPENCLAW_CLI=")
 
 
 def _gateway_listening() -> bool:
@@ -128,28 +108,17 @@ def _gateway_listening() -> bool:
 
 @pytest.mark.contract
 def test_the_real_cli_without_a_gateway_falls_back_to_the_store(
-    openclaw_state: Callable[[str], Path],
-    pipeline_env: DatabaseTarget,
-    instance: dg.DagsterInstance,
-    monkeypatch: pytest.MonkeyPatch,
-    tmp_path: Path,
-    pipeline: PipelineResources,
+    project: ProjectRuns, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     if not os.access(REAL_CLI, os.X_OK):
         pytest.skip("OpenClaw CLI not installed: run scripts/install-openclaw-cli.sh")
     if _gateway_listening():
         pytest.skip("a Gateway listens on 127.0.0.1:18789: this test needs none")
-    openclaw_state("v2026.9.6")
+    project.use_sample("v2026.9.6")
     (tmp_path / "home").mkdir()
     monkeypatch.setenv("HOME", str(tmp_path / "home"))  # never the real ~/.openclaw
     monkeypatch.delenv("OPENCLAW_HOME", raising=False)
     monkeypatch.delenv("OPENCLAW_CONFIG_PATH", raising=False)
     for name in ("OC_MOCK_ANTHROPIC_KEY", "OC_FIXTURE_GATEWAY_TOKEN"):  # referenced by openclaw.json
         monkeypatch.setenv(name, "unused-in-this-test")
-    pipeline.cli = str(REAL_CLI)
-    result = run_job("cron_job", instance=instance, resources=pipeline)
-    assert result.success
-    meta = metadata(result, "cron_jobs")
-    assert meta["source"] == "sqlite"
-    assert "Gateway not reachable" in meta["source_detail"]
-    assert query(pipeline_env, _ROWS) == expected_rows("v2026.9.6")
+    assert_read_from_the_store(project, str(REAL_CLI), "Gateway not reachable")

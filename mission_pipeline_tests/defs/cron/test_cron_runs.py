@@ -1,17 +1,11 @@
 """cron_job_runs on both samples: the store's run history, kept after OpenClaw rotates it away."""
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import dagster as dg
-
-from mission_pipeline.warehouse.database import DatabaseTarget
 from mission_pipeline_tests.defs.domain_support import metadata, ms_utc, state_sqlite
-from mission_pipeline_tests.defs.jobs import run_job
-from mission_pipeline_tests.fixtures.pipeline import PipelineResources
-from mission_pipeline_tests.fixtures.postgres import query
+from mission_pipeline_tests.defs.project import ProjectRuns
 
 _RUNS = (
     "select job_id, agent_id, started_at, finished_at, status, duration_ms, model, session_id, session_key"
@@ -55,23 +49,17 @@ def store_history(state: Path, version: str) -> list[tuple[Any, ...]]:
     return sorted(rows, key=lambda r: (r[0], r[2]))
 
 
-def test_history_matches_the_store(
-    sample_version: str,
-    openclaw_state: Callable[[str], Path],
-    pipeline_env: DatabaseTarget,
-    instance: dg.DagsterInstance,
-    pipeline: PipelineResources,
-) -> None:
-    state = openclaw_state(sample_version)
-    result = run_job("cron_job", instance=instance, resources=pipeline)
+def test_history_matches_the_store(sample_version: str, project: ProjectRuns) -> None:
+    state = project.use_sample(sample_version)
+    result = project.run("cron_job")
     assert result.success
     expected = store_history(state, sample_version)
     assert len(expected) == 3
-    assert query(pipeline_env, _RUNS) == expected
+    assert project.query(_RUNS) == expected
     assert metadata(result, "cron_job_runs")["runs"] == 3
     # Every run belongs to a job of the table.
-    assert query(
-        pipeline_env, "select count(*) from cron_job_runs where job_id not in (select job_id from cron_jobs)"
+    assert project.query(
+        "select count(*) from cron_job_runs where job_id not in (select job_id from cron_jobs)"
     ) == [(0,)]
 
 
@@ -85,18 +73,12 @@ def _rotate_away(state: Path, version: str) -> None:
         log.write_text(log.read_text().splitlines()[-1] + "\n")  # keepLines: only the newest stays
 
 
-def test_runs_openclaw_rotated_away_stay(
-    sample_version: str,
-    openclaw_state: Callable[[str], Path],
-    pipeline_env: DatabaseTarget,
-    instance: dg.DagsterInstance,
-    pipeline: PipelineResources,
-) -> None:
-    state = openclaw_state(sample_version)
-    assert run_job("cron_job", instance=instance, resources=pipeline).success
-    before = query(pipeline_env, "select * from cron_job_runs order by run_id")
+def test_runs_openclaw_rotated_away_stay(sample_version: str, project: ProjectRuns) -> None:
+    state = project.use_sample(sample_version)
+    assert project.run("cron_job").success
+    before = project.query("select * from cron_job_runs order by run_id")
     _rotate_away(state, sample_version)
-    result = run_job("cron_job", instance=instance, resources=pipeline)
+    result = project.run("cron_job")
     assert result.success
-    assert query(pipeline_env, "select * from cron_job_runs order by run_id") == before
+    assert project.query("select * from cron_job_runs order by run_id") == before
     assert metadata(result, "cron_job_runs")["rows_deleted"] == 0

@@ -14,9 +14,7 @@ import pytest
 
 from mission_pipeline.defs.ops.alerts import run_failure_alert_sensor
 from mission_pipeline.defs.resources import AlertWebhookResource
-from mission_pipeline.warehouse.database import DatabaseTarget
-from mission_pipeline_tests.defs.jobs import run_job
-from mission_pipeline_tests.fixtures.pipeline import PipelineResources
+from mission_pipeline_tests.defs.project import ProjectRuns
 
 PASSWORD = "Sup3r-S3cret-pw-4711"
 
@@ -60,15 +58,11 @@ def webhook() -> Iterator[Webhook]:
 
 @pytest.fixture
 def failed_run(
-    pipeline_env: DatabaseTarget,
-    instance: dg.DagsterInstance,
-    environment: Callable[..., None],
-    tmp_path: Path,
-    pipeline: PipelineResources,
+    project: ProjectRuns, environment: Callable[..., None], tmp_path: Path
 ) -> dg.ExecuteInProcessResult:
     """A real failed cron_job run whose error text quotes the database password (via a path)."""
-    pipeline.state_dir = tmp_path / PASSWORD / "state"
-    result = run_job("cron_job", instance=instance, resources=pipeline)
+    project.resources.state_dir = tmp_path / PASSWORD / "state"
+    result = project.run("cron_job")
     assert not result.success
     # From here on the process knows the password as part of SUPABASE_DB_URL, as in production: the
     # alert masks every secret the environment holds.

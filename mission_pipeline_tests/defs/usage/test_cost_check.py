@@ -1,17 +1,14 @@
 """`cost_matches_recorded` on the real usage job: explained price-list differences pass, tampering fails."""
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import dagster as dg
 import pytest
 
-from mission_pipeline.warehouse.database import DatabaseTarget
 from mission_pipeline_tests.conftest import usage_check
-from mission_pipeline_tests.defs.jobs import check_results, run_job
-from mission_pipeline_tests.fixtures.pipeline import PipelineResources
-from mission_pipeline_tests.fixtures.postgres import query
+from mission_pipeline_tests.defs.jobs import check_results
+from mission_pipeline_tests.defs.project import ProjectRuns
 
 DAY = "2026-11-27"
 OPUS, SONNET, HAIKU = (f"anthropic/claude-{m}" for m in ("opus-4-6", "sonnet-4-5", "haiku-3-5"))
@@ -36,8 +33,8 @@ cache_write = 1.0
 """
 
 
-def cost_check(instance: dg.DagsterInstance, pipeline: PipelineResources) -> dg.AssetCheckEvaluation:
-    result = run_job("usage_job", instance=instance, partition=DAY, resources=pipeline)
+def cost_check(project: ProjectRuns) -> dg.AssetCheckEvaluation:
+    result = project.run("usage_job", partition=DAY)
     assert result.success
     check = check_results(result)["agent_usage_by_model/cost_matches_recorded"]
     assert check.severity == dg.AssetCheckSeverity.WARN
@@ -52,15 +49,9 @@ def table_row(check: dg.AssetCheckEvaluation, model: str) -> str:
     return next(line for line in text(check, "models").splitlines() if f"`{model}`" in line)
 
 
-def test_a_fresh_install_passes_and_names_both_price_lists(
-    sample_version: str,
-    openclaw_state: Callable[[str], Path],
-    pipeline_env: DatabaseTarget,
-    instance: dg.DagsterInstance,
-    pipeline: PipelineResources,
-) -> None:
-    openclaw_state(sample_version)
-    check = cost_check(instance, pipeline)
+def test_a_fresh_install_passes_and_names_both_price_lists(sample_version: str, project: ProjectRuns) -> None:
+    project.use_sample(sample_version)
+    check = cost_check(project)
     # The setup document's prices against OpenClaw's list prices: explained, so no failed check.
     assert check.passed
     verdict = text(check, "verdict")
@@ -79,23 +70,18 @@ def test_a_fresh_install_passes_and_names_both_price_lists(
     assert SONNET not in verdict
     assert text(check, "unexplained") == "none"
     # The numbers are the dashboard's and OpenClaw's own.
-    dashboard = query(pipeline_env, "select sum(total_cost)::float8 from agent_usage_by_model")[0][0]
+    dashboard = project.query("select sum(total_cost)::float8 from agent_usage_by_model")[0][0]
     assert check.metadata["dashboard_cost_usd"].value == pytest.approx(dashboard, abs=1e-6)
     recorded = usage_check(sample_version)["transcriptTotalsAll"]["costUsd"]
     assert check.metadata["openclaw_recorded_cost_usd"].value == pytest.approx(recorded, abs=1e-6)
 
 
-def test_prices_equal_to_openclaws_agree(
-    openclaw_state: Callable[[str], Path],
-    instance: dg.DagsterInstance,
-    tmp_path: Path,
-    pipeline: PipelineResources,
-) -> None:
-    openclaw_state("v2026.9.6")
+def test_prices_equal_to_openclaws_agree(project: ProjectRuns, tmp_path: Path) -> None:
+    project.use_sample("v2026.9.6")
     prices = tmp_path / "prices.toml"
     prices.write_text(OPENCLAWS_PRICES, encoding="utf-8")
-    pipeline.pricing_file = prices
-    check = cost_check(instance, pipeline)
+    project.resources.pricing_file = prices
+    check = cost_check(project)
     assert check.passed
     assert text(check, "verdict").startswith("Costs agree")
     assert text(check, "dashboard_prices") == f"{prices}, then genai-prices 0.2.5"
@@ -103,10 +89,8 @@ def test_prices_equal_to_openclaws_agree(
         assert "| costs agree |" in table_row(check, model)
 
 
-def test_a_tampered_recorded_cost_fails_and_names_the_model_and_day(
-    openclaw_state: Callable[[str], Path], instance: dg.DagsterInstance, pipeline: PipelineResources
-) -> None:
-    state = openclaw_state("v2026.5.28")
+def test_a_tampered_recorded_cost_fails_and_names_the_model_and_day(project: ProjectRuns) -> None:
+    state = project.use_sample("v2026.5.28")
     sessions = state / "agents" / "dash" / "sessions"
     transcript = next(p for p in sorted(sessions.glob("*.jsonl")) if ".trajectory" not in p.name)
     lines = transcript.read_text(encoding="utf-8").splitlines()
@@ -117,7 +101,7 @@ def test_a_tampered_recorded_cost_fails_and_names_the_model_and_day(
     lines[index] = tampered
     transcript.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
-    check = cost_check(instance, pipeline)
+    check = cost_check(project)
     assert not check.passed
     assert text(check, "unexplained") == f"{HAIKU} on {DAY}"
     verdict = text(check, "verdict")
@@ -128,12 +112,10 @@ def test_a_tampered_recorded_cost_fails_and_names_the_model_and_day(
     assert f"The price lists differ for {OPUS}" in verdict
 
 
-def test_an_unreadable_openclaw_json_cannot_tell_why(
-    openclaw_state: Callable[[str], Path], instance: dg.DagsterInstance, pipeline: PipelineResources
-) -> None:
-    state = openclaw_state("v2026.9.6")
+def test_an_unreadable_openclaw_json_cannot_tell_why(project: ProjectRuns) -> None:
+    state = project.use_sample("v2026.9.6")
     (state / "openclaw.json").write_text("{ models: ", encoding="utf-8")
-    check = cost_check(instance, pipeline)
+    check = cost_check(project)
     assert not check.passed
     verdict = text(check, "verdict")
     assert verdict.startswith(f"Cannot tell why the costs of {HAIKU}, {OPUS} differ")
@@ -143,16 +125,10 @@ def test_an_unreadable_openclaw_json_cannot_tell_why(
     assert "| costs agree |" in table_row(check, SONNET)  # equal costs need no rates to agree
 
 
-def test_tiers_are_chosen_per_call_in_the_database(
-    openclaw_state: Callable[[str], Path],
-    pipeline_env: DatabaseTarget,
-    instance: dg.DagsterInstance,
-    pipeline: PipelineResources,
-) -> None:
-    state = openclaw_state("v2026.9.6")
-    cost_check(instance, pipeline)
-    calls = query(
-        pipeline_env,
+def test_tiers_are_chosen_per_call_in_the_database(project: ProjectRuns) -> None:
+    state = project.use_sample("v2026.9.6")
+    cost_check(project)
+    calls = project.query(
         "select input_tokens, output_tokens, cache_read_tokens, cache_write_tokens"
         " from openclaw_usage_events where model = 'claude-opus-4-6'",
     )
@@ -168,7 +144,7 @@ def test_tiers_are_chosen_per_call_in_the_database(
         {"range": [edge], **{k: v * 2 for k, v in low.items()}},
     ]
     (state / "openclaw.json").write_text(json.dumps(config), encoding="utf-8")
-    check = cost_check(instance, pipeline)
+    check = cost_check(project)
     expected = sum(
         (i * 5 + o * 25 + cr * 0.5 + cw * 6.25) * (2 if i + cr + cw >= edge else 1) / 1e6
         for i, o, cr, cw in calls

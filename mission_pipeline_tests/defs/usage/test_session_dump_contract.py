@@ -3,33 +3,23 @@
 import json
 import os
 import subprocess
-from collections.abc import Callable
 from pathlib import Path
 
-import dagster as dg
 import pytest
 
-from mission_pipeline.warehouse.database import DatabaseTarget
-from mission_pipeline_tests.defs.jobs import materialize
-from mission_pipeline_tests.fixtures.pipeline import PipelineResources
-from mission_pipeline_tests.fixtures.postgres import query
+from mission_pipeline_tests.defs.project import ProjectRuns
 from mission_pipeline_tests.openclaw.test_contract_cli import installed_cli
 from mission_pipeline_tests.warehouse.dagster_helpers import output_metadata
 
 
 @pytest.mark.contract
 def test_the_dump_equals_the_real_cli_output(
-    openclaw_state: Callable[[str], Path],
-    pipeline_env: DatabaseTarget,
-    instance: dg.DagsterInstance,
-    monkeypatch: pytest.MonkeyPatch,
-    tmp_path: Path,
-    pipeline: PipelineResources,
+    project: ProjectRuns, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     command = installed_cli()
     if command is None:
         pytest.skip("OpenClaw CLI not installed: `make openclaw-cli` (CI installs it)")
-    state = openclaw_state("v2026.9.6")  # a relocated copy, the one the runs read
+    state = project.use_sample("v2026.9.6")  # a relocated copy, the one the runs read
     home = tmp_path / "home"
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))  # the CLI must never touch a real ~/.openclaw
@@ -49,13 +39,12 @@ def test_the_dump_equals_the_real_cli_output(
     assert listing.returncode == 0, listing.stderr[-2000:]
     printed = json.loads(listing.stdout)["sessions"]
 
-    pipeline.cli = command[0]
-    result = materialize(["openclaw_session_dumps"], instance=instance, resources=pipeline)
+    project.resources.cli = command[0]
+    result = project.materialize(["openclaw_session_dumps"])
     assert (
         output_metadata(result, "openclaw_session_dumps")["source"] == "openclaw sessions --all-agents --json"
     )
-    dumped = query(
-        pipeline_env,
+    dumped = project.query(
         "select agent_id, session_id, session_key, kind, model from openclaw_session_dumps"
         " where gone_at is null",
     )

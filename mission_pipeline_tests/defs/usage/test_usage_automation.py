@@ -3,7 +3,6 @@
 import datetime as dt
 import json
 import os
-from collections.abc import Callable
 from pathlib import Path
 
 import dagster as dg
@@ -11,10 +10,7 @@ import pytest
 
 from mission_pipeline.definitions import defs
 from mission_pipeline.defs.usage import sensors
-from mission_pipeline.warehouse.database import DatabaseTarget
-from mission_pipeline_tests.defs.jobs import run_job, usage_sensor_tick
-from mission_pipeline_tests.fixtures.pipeline import PipelineResources
-from mission_pipeline_tests.fixtures.postgres import query
+from mission_pipeline_tests.defs.project import ProjectRuns
 
 UTC = dt.UTC
 DAY = "2026-11-27"
@@ -62,44 +58,37 @@ def _append_call(state: Path, when: dt.datetime) -> None:
 
 
 def test_the_sensor_reruns_exactly_the_changed_materialized_day(
-    openclaw_state: Callable[[str], Path],
-    pipeline_env: DatabaseTarget,
-    instance: dg.DagsterInstance,
-    monkeypatch: pytest.MonkeyPatch,
-    pipeline: PipelineResources,
+    project: ProjectRuns, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    state = openclaw_state("v2026.5.28")
+    state = project.use_sample("v2026.5.28")
     monkeypatch.setattr(sensors, "now", lambda: dt.datetime(2026, 11, 29, 9, 0, tzinfo=UTC))
-    assert run_job("usage_job", instance=instance, partition=DAY, resources=pipeline).success
+    assert project.run("usage_job", partition=DAY).success
 
-    baseline = usage_sensor_tick(instance, None, pipeline)
+    baseline = project.usage_sensor_tick(None)
     assert not baseline.run_requests and "baseline" in baseline.skip_message
-    unchanged = usage_sensor_tick(instance, baseline.cursor, pipeline)
+    unchanged = project.usage_sensor_tick(baseline.cursor)
     assert not unchanged.run_requests and unchanged.skip_message == "no transcript changes"
 
     # A session that spanned midnight: a late call lands in the file after the day was materialized.
     _append_call(state, dt.datetime(2026, 11, 27, 23, 58, tzinfo=UTC))
-    changed = usage_sensor_tick(instance, unchanged.cursor, pipeline)
+    changed = project.usage_sensor_tick(unchanged.cursor)
     assert [r.partition_key for r in changed.run_requests or []] == [DAY]
 
-    assert run_job("usage_job", instance=instance, partition=DAY, resources=pipeline).success
-    calls = query(pipeline_env, "select message_count from agent_usage where agent_id = 'max'")
+    assert project.run("usage_job", partition=DAY).success
+    calls = project.query("select message_count from agent_usage where agent_id = 'max'")
     assert calls == [(12,)]  # 11 calls before, the appended one now counted once
-    settled = usage_sensor_tick(instance, changed.cursor, pipeline)
+    settled = project.usage_sensor_tick(changed.cursor)
     assert not settled.run_requests
 
 
 def test_the_sensor_leaves_today_and_unmaterialized_days_alone(
-    openclaw_state: Callable[[str], Path],
-    instance: dg.DagsterInstance,
-    monkeypatch: pytest.MonkeyPatch,
-    pipeline: PipelineResources,
+    project: ProjectRuns, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    state = openclaw_state("v2026.5.28")
+    state = project.use_sample("v2026.5.28")
     monkeypatch.setattr(sensors, "now", lambda: dt.datetime(2026, 11, 27, 23, 59, tzinfo=UTC))
-    baseline = usage_sensor_tick(instance, None, pipeline)
+    baseline = project.usage_sensor_tick(None)
     _append_call(state, dt.datetime(2026, 11, 27, 23, 58, tzinfo=UTC))
-    result = usage_sensor_tick(instance, baseline.cursor, pipeline)
+    result = project.usage_sensor_tick(baseline.cursor)
     assert not result.run_requests
     assert "only today or days never materialized" in result.skip_message
 

@@ -1,19 +1,15 @@
 """The usage jobs on both OpenClaw samples: exact totals, identical reruns, backfills, pruning."""
 
 import sqlite3
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import dagster as dg
 import pytest
 
-from mission_pipeline.warehouse.database import DatabaseTarget
 from mission_pipeline_tests.conftest import usage_check
 from mission_pipeline_tests.defs.domain_support import metadata
-from mission_pipeline_tests.defs.jobs import check_results, run_job
-from mission_pipeline_tests.fixtures.pipeline import PipelineResources
-from mission_pipeline_tests.fixtures.postgres import query
+from mission_pipeline_tests.defs.jobs import check_results
+from mission_pipeline_tests.defs.project import ProjectRuns
 
 DAY = "2026-11-27"
 _USAGE = (
@@ -34,18 +30,11 @@ def expected_by_agent(version: str) -> dict[str, tuple[int, int, int, int, int]]
     return {agent: (row[0], row[1], row[2], row[3], row[4]) for agent, row in totals.items()}
 
 
-def test_each_sample_gives_its_ledger_totals_per_agent(
-    sample_version: str,
-    openclaw_state: Callable[[str], Path],
-    pipeline_env: DatabaseTarget,
-    instance: dg.DagsterInstance,
-    pipeline: PipelineResources,
-) -> None:
-    openclaw_state(sample_version)
-    result = run_job("usage_job", instance=instance, partition=DAY, resources=pipeline)
+def test_each_sample_gives_its_ledger_totals_per_agent(sample_version: str, project: ProjectRuns) -> None:
+    project.use_sample(sample_version)
+    result = project.run("usage_job", partition=DAY)
     assert result.success
-    rows = query(
-        pipeline_env,
+    rows = project.query(
         "select agent_id, message_count, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens"
         " from agent_usage where date = %s order by agent_id",
         (DAY,),
@@ -55,7 +44,7 @@ def test_each_sample_gives_its_ledger_totals_per_agent(
     ledger = metadata(result, "openclaw_usage_events")
     assert ledger["calls_by_agent"] == {agent: calls[0] for agent, calls in sorted(expected.items())}
     assert ledger["calls_read"] == sum(calls[0] for calls in expected.values())
-    recorded = query(pipeline_env, "select sum(recorded_cost_usd)::float8 from openclaw_usage_events")[0][0]
+    recorded = project.query("select sum(recorded_cost_usd)::float8 from openclaw_usage_events")[0][0]
     assert recorded == pytest.approx(usage_check(sample_version)["transcriptTotalsAll"]["costUsd"], abs=1e-6)
     checks = check_results(result)
     assert checks["agent_usage/totals_match_ledger"].passed
@@ -65,16 +54,10 @@ def test_each_sample_gives_its_ledger_totals_per_agent(
     assert checks["agent_usage_by_model/all_models_priced"].passed
 
 
-def test_costs_follow_the_pricing_table(
-    openclaw_state: Callable[[str], Path],
-    pipeline_env: DatabaseTarget,
-    instance: dg.DagsterInstance,
-    pipeline: PipelineResources,
-) -> None:
-    openclaw_state("v2026.9.6")
-    result = run_job("usage_job", instance=instance, partition=DAY, resources=pipeline)
-    by_model = query(
-        pipeline_env,
+def test_costs_follow_the_pricing_table(project: ProjectRuns) -> None:
+    project.use_sample("v2026.9.6")
+    result = project.run("usage_job", partition=DAY)
+    by_model = project.query(
         "select model, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,"
         " total_cost::float8, recorded_cost_usd::float8"
         " from agent_usage_by_model where agent_id = 'amber' order by model",
@@ -90,71 +73,49 @@ def test_costs_follow_the_pricing_table(
     cost_check = check_results(result)["agent_usage_by_model/cost_matches_recorded"]
     assert cost_check.passed
     assert cost_check.severity == dg.AssetCheckSeverity.WARN
-    usage_total = query(pipeline_env, "select sum(total_cost)::float8 from agent_usage")[0][0]
-    by_model_total = query(pipeline_env, "select sum(total_cost)::float8 from agent_usage_by_model")[0][0]
+    usage_total = project.query("select sum(total_cost)::float8 from agent_usage")[0][0]
+    by_model_total = project.query("select sum(total_cost)::float8 from agent_usage_by_model")[0][0]
     assert usage_total == pytest.approx(by_model_total, abs=1e-9)
 
 
-def test_rerunning_a_day_leaves_identical_rows(
-    openclaw_state: Callable[[str], Path],
-    pipeline_env: DatabaseTarget,
-    instance: dg.DagsterInstance,
-    pipeline: PipelineResources,
-) -> None:
-    openclaw_state("v2026.5.28")
-    assert run_job("usage_job", instance=instance, partition=DAY, resources=pipeline).success
-    first = query(pipeline_env, _USAGE)
-    ledger = query(pipeline_env, "select * from openclaw_usage_events order by event_id")
-    assert run_job("usage_job", instance=instance, partition=DAY, resources=pipeline).success
-    assert query(pipeline_env, _USAGE) == first  # ids and timestamps included: nothing was rewritten
-    assert query(pipeline_env, "select * from openclaw_usage_events order by event_id") == ledger
+def test_rerunning_a_day_leaves_identical_rows(project: ProjectRuns) -> None:
+    project.use_sample("v2026.5.28")
+    assert project.run("usage_job", partition=DAY).success
+    first = project.query(_USAGE)
+    ledger = project.query("select * from openclaw_usage_events order by event_id")
+    assert project.run("usage_job", partition=DAY).success
+    assert project.query(_USAGE) == first  # ids and timestamps included: nothing was rewritten
+    assert project.query("select * from openclaw_usage_events order by event_id") == ledger
 
 
-def test_a_backfill_range_is_one_run_with_the_same_rows(
-    openclaw_state: Callable[[str], Path],
-    pipeline_env: DatabaseTarget,
-    instance: dg.DagsterInstance,
-    pipeline: PipelineResources,
-) -> None:
-    openclaw_state("v2026.9.6")
-    assert run_job("usage_job", instance=instance, partition=DAY, resources=pipeline).success
-    single = [r[:13] for r in query(pipeline_env, _USAGE)]
-    query(pipeline_env, "truncate agent_usage, agent_usage_by_model, openclaw_usage_events")
-    result = run_job(
-        "usage_job", instance=instance, partition_range=("2026-11-20", "2026-11-27"), resources=pipeline
-    )
+def test_a_backfill_range_is_one_run_with_the_same_rows(project: ProjectRuns) -> None:
+    project.use_sample("v2026.9.6")
+    assert project.run("usage_job", partition=DAY).success
+    single = [r[:13] for r in project.query(_USAGE)]
+    project.query("truncate agent_usage, agent_usage_by_model, openclaw_usage_events")
+    result = project.run("usage_job", partition_range=("2026-11-20", "2026-11-27"))
     assert result.success
-    assert [r[:13] for r in query(pipeline_env, _USAGE)] == single
-    materialized = instance.get_materialized_partitions(dg.AssetKey("agent_usage"))
+    assert [r[:13] for r in project.query(_USAGE)] == single
+    materialized = project.instance.get_materialized_partitions(dg.AssetKey("agent_usage"))
     assert len(materialized) == 8
     handled = [e for e in result.all_events if e.event_type_value == "HANDLED_OUTPUT"]
     assert len(handled) == 3  # ledger, by model, agent usage: each written once for the whole range
 
 
-def test_pruned_transcripts_keep_their_ledger_rows(
-    openclaw_state: Callable[[str], Path],
-    pipeline_env: DatabaseTarget,
-    instance: dg.DagsterInstance,
-    pipeline: PipelineResources,
-) -> None:
-    state = openclaw_state("v2026.9.6")
-    assert run_job("usage_job", instance=instance, partition=DAY, resources=pipeline).success
-    before = query(pipeline_env, _USAGE)
+def test_pruned_transcripts_keep_their_ledger_rows(project: ProjectRuns) -> None:
+    state = project.use_sample("v2026.9.6")
+    assert project.run("usage_job", partition=DAY).success
+    before = project.query(_USAGE)
     # OpenClaw prunes max's transcripts (session maintenance, a deleted agent DB).
     with sqlite3.connect(state / "agents" / "max" / "agent" / "openclaw-agent.sqlite") as db:
         db.execute("delete from transcript_events")
-    assert run_job("usage_job", instance=instance, partition=DAY, resources=pipeline).success
-    assert query(pipeline_env, _USAGE) == before
-    assert query(pipeline_env, "select count(*) from openclaw_usage_events where agent_id = 'max'") == [(11,)]
+    assert project.run("usage_job", partition=DAY).success
+    assert project.query(_USAGE) == before
+    assert project.query("select count(*) from openclaw_usage_events where agent_id = 'max'") == [(11,)]
 
 
-def test_an_unknown_model_is_counted_but_not_priced(
-    openclaw_state: Callable[[str], Path],
-    pipeline_env: DatabaseTarget,
-    instance: dg.DagsterInstance,
-    pipeline: PipelineResources,
-) -> None:
-    state = openclaw_state("v2026.5.28")
+def test_an_unknown_model_is_counted_but_not_priced(project: ProjectRuns) -> None:
+    state = project.use_sample("v2026.5.28")
     sessions = state / "agents" / "dash" / "sessions"
     transcript = next(p for p in sorted(sessions.glob("*.jsonl")) if ".trajectory" not in p.name)
     lines = transcript.read_text().splitlines()
@@ -165,17 +126,14 @@ def test_an_unknown_model_is_counted_but_not_priced(
         for line in lines
     ]
     transcript.write_text("\n".join(renamed) + "\n")
-    result = run_job("usage_job", instance=instance, partition=DAY, resources=pipeline)
+    result = project.run("usage_job", partition=DAY)
     assert result.success
-    unpriced = query(
-        pipeline_env,
+    unpriced = project.query(
         "select model, message_count, total_cost, priced from agent_usage_by_model where not priced",
     )
     assert unpriced and all(row[0] == "anthropic/gpt-9-mystery" and row[2] is None for row in unpriced)
     check = check_results(result)["agent_usage_by_model/all_models_priced"]
     assert not check.passed
     assert "anthropic/gpt-9-mystery" in str(check.metadata["unpriced_models"].value)
-    tokens: Any = query(pipeline_env, "select sum(input_tokens) from agent_usage where agent_id = 'dash'")[0][
-        0
-    ]
+    tokens: Any = project.query("select sum(input_tokens) from agent_usage where agent_id = 'dash'")[0][0]
     assert tokens == expected_by_agent("v2026.5.28")["dash"][1]

@@ -1,7 +1,5 @@
 """The usage rollups are one multi-asset: one aggregate of the ledger per run, only the selected tables."""
 
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -9,10 +7,8 @@ import pandas as pd
 import pytest
 
 from mission_pipeline.defs.usage import priced_usage, rollups
-from mission_pipeline.warehouse.database import DatabaseTarget
-from mission_pipeline_tests.defs.jobs import check_results, materialize, run_job
-from mission_pipeline_tests.fixtures.pipeline import PipelineResources
-from mission_pipeline_tests.fixtures.postgres import query
+from mission_pipeline_tests.defs.jobs import check_results
+from mission_pipeline_tests.defs.project import ProjectRuns
 
 DAY = "2026-11-27"
 BY_MODEL_CHECKS = {"agent_usage_by_model/all_models_priced", "agent_usage_by_model/cost_matches_recorded"}
@@ -33,26 +29,20 @@ def aggregates(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return calls
 
 
-def counts(target: DatabaseTarget) -> tuple[int, int]:
+def counts(project: ProjectRuns) -> tuple[int, int]:
     """Rows of agent_usage_by_model and agent_usage."""
-    (row,) = query(
-        target, "select (select count(*) from agent_usage_by_model), (select count(*) from agent_usage)"
+    (row,) = project.query(
+        "select (select count(*) from agent_usage_by_model), (select count(*) from agent_usage)"
     )
     return int(row[0]), int(row[1])
 
 
-def test_a_run_of_both_tables_aggregates_the_ledger_once(
-    openclaw_state: Callable[[str], Path],
-    pipeline_env: DatabaseTarget,
-    pipeline: PipelineResources,
-    instance: dg.DagsterInstance,
-    aggregates: list[str],
-) -> None:
-    openclaw_state("v2026.9.6")
-    result = run_job("usage_job", instance=instance, resources=pipeline, partition=DAY)
+def test_a_run_of_both_tables_aggregates_the_ledger_once(project: ProjectRuns, aggregates: list[str]) -> None:
+    project.use_sample("v2026.9.6")
+    result = project.run("usage_job", partition=DAY)
     assert result.success
     assert aggregates == ["priced_usage_by_model"]
-    by_model, by_agent = counts(pipeline_env)
+    by_model, by_agent = counts(project)
     assert by_model > 0 and by_agent > 0
     assert set(check_results(result)) >= BY_MODEL_CHECKS | BY_AGENT_CHECKS
 
@@ -65,26 +55,16 @@ def test_a_run_of_both_tables_aggregates_the_ledger_once(
     ],
 )
 def test_a_subset_writes_and_checks_only_the_selected_table(
-    openclaw_state: Callable[[str], Path],
-    pipeline_env: DatabaseTarget,
-    pipeline: PipelineResources,
-    instance: dg.DagsterInstance,
-    aggregates: list[str],
-    selected: str,
-    written: tuple[bool, bool],
-    checked: set[str],
+    project: ProjectRuns, aggregates: list[str], selected: str, written: tuple[bool, bool], checked: set[str]
 ) -> None:
-    openclaw_state("v2026.9.6")
-    assert run_job(
-        "usage_job", instance=instance, resources=pipeline, partition=DAY
-    ).success  # the ledger, both tables
-    with pipeline_env.connect() as conn:
-        conn.execute("truncate agent_usage_by_model, agent_usage")
+    project.use_sample("v2026.9.6")
+    assert project.run("usage_job", partition=DAY).success  # the ledger, both tables
+    project.query("truncate agent_usage_by_model, agent_usage")
     aggregates.clear()
-    result = materialize([selected], instance=instance, resources=pipeline, partition=DAY)
+    result = project.materialize([selected], partition=DAY)
     assert result.success
     assert aggregates == ["priced_usage_by_model"]
-    assert tuple(n > 0 for n in counts(pipeline_env)) == written
+    assert tuple(n > 0 for n in counts(project)) == written
     materialized = {e.asset_key for e in result.get_asset_materialization_events()}
     assert materialized == {dg.AssetKey(selected)}
     assert set(check_results(result)) == checked

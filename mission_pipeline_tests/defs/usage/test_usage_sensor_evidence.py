@@ -8,12 +8,10 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-import dagster as dg
 import pytest
 
 from mission_pipeline.defs.usage import sensors
-from mission_pipeline_tests.defs.jobs import run_job, usage_sensor_tick
-from mission_pipeline_tests.fixtures.pipeline import PipelineResources
+from mission_pipeline_tests.defs.project import ProjectRuns
 
 UTC = dt.UTC
 DAY = "2026-11-27"
@@ -21,33 +19,26 @@ LATER = dt.datetime(2027, 6, 1, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def materialized(
-    openclaw_state: Callable[[str], Path],
-    instance: dg.DagsterInstance,
-    monkeypatch: pytest.MonkeyPatch,
-    pipeline: PipelineResources,
-) -> Callable[[str], Path]:
+def materialized(project: ProjectRuns, monkeypatch: pytest.MonkeyPatch) -> Callable[[str], Path]:
     """A sample state whose usage day has been materialized, with the sensor's clock months later."""
     monkeypatch.setattr(sensors, "now", lambda: LATER)
 
     def _use(version: str) -> Path:
-        state = openclaw_state(version)
-        assert run_job("usage_job", instance=instance, partition=DAY, resources=pipeline).success
+        state = project.use_sample(version)
+        assert project.run("usage_job", partition=DAY).success
         return state
 
     return _use
 
 
-def test_a_moment_of_lock_asks_for_nothing(
-    materialized: Callable[[str], Path], instance: dg.DagsterInstance, pipeline: PipelineResources
-) -> None:
+def test_a_moment_of_lock_asks_for_nothing(materialized: Callable[[str], Path], project: ProjectRuns) -> None:
     state = materialized("v2026.9.6")
-    baseline = usage_sensor_tick(instance, None, pipeline)
+    baseline = project.usage_sensor_tick(None)
     db = state / "agents" / "max" / "agent" / "openclaw-agent.sqlite"
     writer = sqlite3.connect(db, isolation_level=None)
     try:
         writer.execute("BEGIN EXCLUSIVE")  # the Gateway writing: readers wait, then give up
-        locked = usage_sensor_tick(instance, baseline.cursor, pipeline)
+        locked = project.usage_sensor_tick(baseline.cursor)
     finally:
         writer.execute("ROLLBACK")
         writer.close()
@@ -56,38 +47,35 @@ def test_a_moment_of_lock_asks_for_nothing(
     assert "kept its previous state, no day requested" in locked.skip_message
     path = "agents/max/agent/openclaw-agent.sqlite"
     assert json.loads(locked.cursor)["sources"][path] == json.loads(baseline.cursor)["sources"][path]
-    unlocked = usage_sensor_tick(instance, locked.cursor, pipeline)
+    unlocked = project.usage_sensor_tick(locked.cursor)
     assert not unlocked.run_requests and unlocked.skip_message == "no transcript changes"
 
 
 @pytest.mark.parametrize("version", ["v2026.9.6", "v2026.5.28"])
 def test_a_directory_that_goes_away_and_comes_back_asks_for_nothing(
-    version: str,
-    materialized: Callable[[str], Path],
-    instance: dg.DagsterInstance,
-    pipeline: PipelineResources,
+    version: str, materialized: Callable[[str], Path], project: ProjectRuns
 ) -> None:
     state = materialized(version)
-    baseline = usage_sensor_tick(instance, None, pipeline)
+    baseline = project.usage_sensor_tick(None)
     away = state.with_name("unmounted")
     state.rename(away)
-    gone = usage_sensor_tick(instance, baseline.cursor, pipeline)
+    gone = project.usage_sensor_tick(baseline.cursor)
     assert not gone.run_requests and gone.cursor in (None, baseline.cursor)  # the cursor stays
     assert f"{state} (set on the openclaw resource): no such directory" in gone.skip_message
     state.mkdir()  # the empty mount point, before the volume arrives
-    empty = usage_sensor_tick(instance, baseline.cursor, pipeline)
+    empty = project.usage_sensor_tick(baseline.cursor)
     assert not empty.run_requests and "not an OpenClaw state directory" in empty.skip_message
     state.rmdir()
     away.rename(state)
-    back = usage_sensor_tick(instance, baseline.cursor, pipeline)
+    back = project.usage_sensor_tick(baseline.cursor)
     assert not back.run_requests and back.skip_message == "no transcript changes"
 
 
 def test_a_new_transcript_asks_for_the_days_of_its_calls_not_of_its_file_time(
-    materialized: Callable[[str], Path], instance: dg.DagsterInstance, pipeline: PipelineResources
+    materialized: Callable[[str], Path], project: ProjectRuns
 ) -> None:
     state = materialized("v2026.5.28")
-    baseline = usage_sensor_tick(instance, None, pipeline)
+    baseline = project.usage_sensor_tick(None)
     sessions = state / "agents" / "max" / "sessions"
     original = next(p for p in sorted(sessions.glob("*.jsonl")) if ".trajectory" not in p.name)
     restored = sessions / "0f0f0f0f-1111-4222-8333-444444444444.jsonl"
@@ -98,20 +86,20 @@ def test_a_new_transcript_asks_for_the_days_of_its_calls_not_of_its_file_time(
             line["message"]["responseId"] += "-restored"
     restored.write_text("".join(json.dumps(line) + "\n" for line in lines))
     os.utime(restored, (LATER.timestamp(), LATER.timestamp()))
-    result = usage_sensor_tick(instance, baseline.cursor, pipeline)
+    result = project.usage_sensor_tick(baseline.cursor)
     assert [r.partition_key for r in result.run_requests or []] == [DAY]
 
 
 def test_a_touched_file_asks_for_no_more_than_its_last_call_day(
-    materialized: Callable[[str], Path], instance: dg.DagsterInstance, pipeline: PipelineResources
+    materialized: Callable[[str], Path], project: ProjectRuns
 ) -> None:
     state = materialized("v2026.5.28")
-    baseline = usage_sensor_tick(instance, None, pipeline)
+    baseline = project.usage_sensor_tick(None)
     copy = state.with_name("copied")
     shutil.copytree(state, copy)  # every file rewritten now, same calls
     shutil.rmtree(state)
     copy.rename(state)
     for path in state.rglob("*.jsonl"):
         os.utime(path, (LATER.timestamp(), LATER.timestamp()))
-    result = usage_sensor_tick(instance, baseline.cursor, pipeline)
+    result = project.usage_sensor_tick(baseline.cursor)
     assert [r.partition_key for r in result.run_requests or []] in ([], [DAY])

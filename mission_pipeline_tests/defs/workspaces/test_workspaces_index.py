@@ -4,15 +4,12 @@ import os
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
-import dagster as dg
 import pytest
 
-from mission_pipeline.warehouse.database import DatabaseTarget
-from mission_pipeline_tests.defs.domain_support import logged, metadata
-from mission_pipeline_tests.defs.jobs import run_job
-from mission_pipeline_tests.fixtures.pipeline import PipelineResources
-from mission_pipeline_tests.fixtures.postgres import query
+from mission_pipeline_tests.defs.domain_support import metadata
+from mission_pipeline_tests.defs.project import ProjectRuns
 from mission_pipeline_tests.fixtures.refused_folders import refuse_folders
 
 AGENTS = ("amber", "atlas", "dash", "main", "max")
@@ -34,14 +31,15 @@ def files_on_disk(state: Path) -> list[tuple[str, str, int]]:
     return sorted(found)
 
 
-def test_every_file_one_to_three_levels_deep(
-    sample_version: str,
-    openclaw_state: Callable[[str], Path],
-    pipeline_env: DatabaseTarget,
-    instance: dg.DagsterInstance,
-    pipeline: PipelineResources,
-) -> None:
-    state = openclaw_state(sample_version)
+def indexed(project: ProjectRuns, version: str) -> tuple[Path, list[tuple[Any, ...]]]:
+    """A sample whose workspaces workspace_job has indexed: its state dir and the index's rows."""
+    state = project.use_sample(version)
+    assert project.run("workspace_job").success
+    return state, project.query(_FILES)
+
+
+def test_every_file_one_to_three_levels_deep(sample_version: str, project: ProjectRuns) -> None:
+    state = project.use_sample(sample_version)
     ws = state / "workspace-max"
     (ws / ".git" / "objects").mkdir(parents=True)
     (ws / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
@@ -49,15 +47,14 @@ def test_every_file_one_to_three_levels_deep(
     (ws / "a" / "b" / "c").mkdir(parents=True)
     (ws / "a" / "b" / "ünï code.md").write_text("three levels")
     (ws / "a" / "b" / "c" / "four.md").write_text("four levels")
-    result = run_job("workspace_job", instance=instance, resources=pipeline)
+    result = project.run("workspace_job")
     assert result.success
-    rows = query(pipeline_env, _FILES)
+    rows = project.query(_FILES)
     assert rows == files_on_disk(state)
     paths = {path for agent, path, _ in rows if agent == "max"}
     assert {"meeting notes.md", "résumé-日本語.md", "memory/2026-11-20.md", "a/b/ünï code.md"} <= paths
     assert not [p for p in paths if p.startswith(".git/") or p.count("/") > 2]
-    (one,) = query(
-        pipeline_env,
+    (one,) = project.query(
         "select modified_at from agent_workspaces where agent_id = 'max' and file_path = 'SOUL.md'",
     )
     mtime_ns = (ws / "SOUL.md").stat().st_mtime_ns
@@ -86,16 +83,9 @@ def locked_folder(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[Path], 
 
 
 def test_links_loops_fifos_and_unreadable_folders_do_not_break_the_job(
-    openclaw_state: Callable[[str], Path],
-    pipeline_env: DatabaseTarget,
-    instance: dg.DagsterInstance,
-    locked_folder: Callable[[Path], None],
-    tmp_path: Path,
-    pipeline: PipelineResources,
+    project: ProjectRuns, locked_folder: Callable[[Path], None], tmp_path: Path
 ) -> None:
-    state = openclaw_state("v2026.9.6")
-    assert run_job("workspace_job", instance=instance, resources=pipeline).success
-    before = query(pipeline_env, _FILES)
+    state, before = indexed(project, "v2026.9.6")
     ws, outside = state / "workspace-dash", tmp_path / "outside"
     (outside / "deep").mkdir(parents=True)
     (outside / "secret.txt").write_text("not workspace content")
@@ -109,56 +99,42 @@ def test_links_loops_fifos_and_unreadable_folders_do_not_break_the_job(
     locked_folder(ws / "locked")
     (ws / "MEMORY.md").unlink()  # dash's scan is partial: this row must stay
     (state / "workspace-max" / "USER.md").unlink()  # max's scan is whole: this row leaves
-    result = run_job("workspace_job", instance=instance, resources=pipeline)
+    result = project.run("workspace_job")
     assert result.success
-    after = query(pipeline_env, _FILES)
+    after = project.query(_FILES)
     assert after == [r for r in before if r[:2] != ("max", "USER.md")]
     meta = metadata(result, "agent_workspaces")
     assert "dash" not in meta["synced_agents"]
     assert "locked" in meta["problems"]
-    assert any("dash" in m and "partly unreadable" in m for m in logged(instance, result.run_id))
+    assert any("dash" in m and "partly unreadable" in m for m in project.logged(result))
 
 
-def test_a_deleted_file_leaves_and_a_missing_workspace_keeps_its_rows(
-    openclaw_state: Callable[[str], Path],
-    pipeline_env: DatabaseTarget,
-    instance: dg.DagsterInstance,
-    pipeline: PipelineResources,
-) -> None:
-    state = openclaw_state("v2026.5.28")
-    assert run_job("workspace_job", instance=instance, resources=pipeline).success
-    before = query(pipeline_env, _FILES)
+def test_a_deleted_file_leaves_and_a_missing_workspace_keeps_its_rows(project: ProjectRuns) -> None:
+    state, before = indexed(project, "v2026.5.28")
     (state / "workspace-atlas" / "meeting notes.md").unlink()
     (state / "workspace-amber").rename(state / "amber-unplugged")  # an unmounted disk, a moved folder
-    result = run_job("workspace_job", instance=instance, resources=pipeline)
+    result = project.run("workspace_job")
     assert result.success
-    assert query(pipeline_env, _FILES) == [r for r in before if r[:2] != ("atlas", "meeting notes.md")]
+    assert project.query(_FILES) == [r for r in before if r[:2] != ("atlas", "meeting notes.md")]
     meta = metadata(result, "agent_workspaces")
     assert meta["files_by_agent"]["amber"] == 0
     assert "missing" in meta["workspaces"]
     assert meta["rows_deleted"] == 1
-    assert any("amber" in m and "missing" in m for m in logged(instance, result.run_id))
+    assert any("amber" in m and "missing" in m for m in project.logged(result))
 
 
-def test_an_invalid_config_deletes_nothing(
-    openclaw_state: Callable[[str], Path],
-    pipeline_env: DatabaseTarget,
-    instance: dg.DagsterInstance,
-    pipeline: PipelineResources,
-) -> None:
-    state = openclaw_state("v2026.9.6")
-    assert run_job("workspace_job", instance=instance, resources=pipeline).success
-    before = query(pipeline_env, _FILES)
+def test_an_invalid_config_deletes_nothing(project: ProjectRuns) -> None:
+    state, before = indexed(project, "v2026.9.6")
     (state / "workspace-max" / "SOUL.md").unlink()
     config = state / "openclaw.json"
     good = config.read_text()
     config.write_text(good[: len(good) // 2])  # cut mid-write
-    result = run_job("workspace_job", instance=instance, resources=pipeline)
+    result = project.run("workspace_job")
     assert result.success
-    assert query(pipeline_env, _FILES) == before
+    assert project.query(_FILES) == before
     meta = metadata(result, "agent_workspaces")
     assert (meta["config_valid"], meta["synced_agents"], meta["rows_deleted"]) == (False, [], 0)
-    assert any("not valid" in m for m in logged(instance, result.run_id))
+    assert any("not valid" in m for m in project.logged(result))
     config.write_text(good)
-    assert run_job("workspace_job", instance=instance, resources=pipeline).success
-    assert query(pipeline_env, _FILES) == [r for r in before if r[:2] != ("max", "SOUL.md")]
+    assert project.run("workspace_job").success
+    assert project.query(_FILES) == [r for r in before if r[:2] != ("max", "SOUL.md")]
