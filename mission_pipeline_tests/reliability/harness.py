@@ -25,6 +25,7 @@ from typing import IO, Any
 
 import psycopg
 import psycopg.sql
+import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "reliability"
@@ -38,6 +39,10 @@ APP = "mission-pipeline"
 def size(default: int, full: int) -> int:
     """`full` under MISSION_PIPELINE_FULL_RELIABILITY=1, else `default`."""
     return full if FULL else default
+
+
+# The marks of a module of slow fault tests: the full size outlasts the suite's 600 s per-test timeout.
+SLOW_AT_FULL_SIZE = [pytest.mark.slow, pytest.mark.timeout(size(600, 7200))]
 
 
 def record(case: str, summary: str, figures: Mapping[str, Any]) -> None:

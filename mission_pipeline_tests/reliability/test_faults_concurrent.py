@@ -18,11 +18,11 @@ import time
 from typing import Any
 
 import psycopg
-import pytest
 
 from mission_pipeline_tests.reliability.conftest import BulkStates
 from mission_pipeline_tests.reliability.harness import (
     APP,
+    SLOW_AT_FULL_SIZE,
     Zygote,
     create_database,
     drop_database,
@@ -32,8 +32,7 @@ from mission_pipeline_tests.reliability.harness import (
     with_database,
 )
 
-# The full size outlasts the suite's 600 s per-test timeout.
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(size(600, 7200))]
+pytestmark = SLOW_AT_FULL_SIZE
 
 _LOCK_WAITS = """
 select count(*) from pg_stat_activity

@@ -23,12 +23,12 @@ from typing import Any
 from urllib.parse import quote, quote_plus
 
 import psycopg
-import pytest
 
 from mission_pipeline.redaction import describe_target
 from mission_pipeline_tests.reliability.conftest import PASSWORD, ROLE, BulkStates, ZygoteFactory
 from mission_pipeline_tests.reliability.harness import (
     REPO,
+    SLOW_AT_FULL_SIZE,
     Child,
     OwnServer,
     Zygote,
@@ -42,8 +42,7 @@ from mission_pipeline_tests.reliability.harness import (
     write_activity,
 )
 
-# The full size outlasts the suite's 600 s per-test timeout.
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(size(600, 7200))]
+pytestmark = SLOW_AT_FULL_SIZE
 RETRY_DELAY = 1.0
 
 

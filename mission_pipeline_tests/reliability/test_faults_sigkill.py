@@ -21,11 +21,11 @@ from collections import Counter
 from typing import Any
 
 import psycopg
-import pytest
 
 from mission_pipeline_tests.reliability.conftest import BulkStates
 from mission_pipeline_tests.reliability.harness import (
     APP,
+    SLOW_AT_FULL_SIZE,
     USAGE_TABLES,
     Child,
     Zygote,
@@ -41,8 +41,7 @@ from mission_pipeline_tests.reliability.harness import (
     write_activity,
 )
 
-# The full size outlasts the suite's 600 s per-test timeout.
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(size(600, 7200))]
+pytestmark = SLOW_AT_FULL_SIZE
 LEDGER = "openclaw_usage_events"
 
 

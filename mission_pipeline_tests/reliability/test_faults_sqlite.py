@@ -31,11 +31,10 @@ import pytest
 
 from mission_pipeline.openclaw.problems import ProblemLog
 from mission_pipeline.openclaw.usage.read import read_usage_events
-from mission_pipeline_tests.reliability.harness import REPO, percentile, record, size
+from mission_pipeline_tests.reliability.harness import REPO, SLOW_AT_FULL_SIZE, percentile, record, size
 from mission_pipeline_tests.reliability.sqlite_writer import live_id, live_usage, octet_length
 
-# The full size outlasts the suite's 600 s per-test timeout.
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(size(600, 7200))]
+pytestmark = SLOW_AT_FULL_SIZE
 
 DAY_START = dt.datetime(2026, 11, 27, tzinfo=dt.UTC)
 DAY_END = DAY_START + dt.timedelta(days=1)

@@ -42,18 +42,17 @@ from mission_pipeline_tests.fixtures.fake_secrets import fake_service_role_key
 from mission_pipeline_tests.reliability.conftest import PASSWORD, ROLE, BulkStates
 from mission_pipeline_tests.reliability.harness import (
     REPO,
+    SLOW_AT_FULL_SIZE,
     OwnServer,
     create_database,
     drop_database,
     record,
-    size,
     subprocess_env,
     with_database,
     write_activity,
 )
 
-# The full size outlasts the suite's 600 s per-test timeout.
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(size(600, 7200))]
+pytestmark = SLOW_AT_FULL_SIZE
 
 DAY = "2026-11-27"
 WRONG_PASSWORD = "Wr0ng#RELIAB1LITY:pw/Guess%7q"

@@ -24,7 +24,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 
 from mission_pipeline_tests.fixtures.secret_passwords import Password, passwords
-from mission_pipeline_tests.reliability.harness import OwnServer, record, size
+from mission_pipeline_tests.reliability.harness import SLOW_AT_FULL_SIZE, OwnServer, record, size
 from mission_pipeline_tests.reliability.secret_capture import Captured, Webhook, runs_and_files
 from mission_pipeline_tests.reliability.secret_world import (
     World,
@@ -34,7 +34,7 @@ from mission_pipeline_tests.reliability.secret_world import (
     secret_world,
 )
 
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(size(600, 7200))]
+pytestmark = SLOW_AT_FULL_SIZE
 
 
 @pytest.fixture
