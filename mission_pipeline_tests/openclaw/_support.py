@@ -12,12 +12,24 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from mission_pipeline.openclaw.cron.jobs import CronSnapshot, read_cron_jobs
 from mission_pipeline.openclaw.problems import ProblemLog
 from mission_pipeline_tests.conftest import sample_dir
 
 FAKE_CLI = Path(__file__).with_name("fake_openclaw.py")
 FAKE_COMMAND = [sys.executable, str(FAKE_CLI)]
+
+
+def stand_in_on_path(bin_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Write an `openclaw` launcher of the stand-in CLI into `bin_dir`, first on PATH; its path."""
+    bin_dir.mkdir(parents=True, exist_ok=True)
+    launcher = bin_dir / "openclaw"
+    launcher.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{FAKE_CLI}" "$@"\n')
+    launcher.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
+    return launcher
 
 
 def recorded(version: str, name: str) -> Any:

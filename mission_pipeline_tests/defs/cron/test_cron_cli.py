@@ -3,7 +3,6 @@
 import json
 import os
 import socket
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,8 +11,8 @@ import pytest
 from mission_pipeline_tests.conftest import sample_dir
 from mission_pipeline_tests.defs.domain_support import SOURCE, expected_rows, metadata
 from mission_pipeline_tests.defs.project import ProjectRuns
+from mission_pipeline_tests.openclaw._support import stand_in_on_path
 
-FAKE_CLI = Path(__file__).parents[2] / "openclaw" / "fake_openclaw.py"
 REAL_CLI = Path(__file__).parents[3] / ".openclaw-cli" / "bin" / "openclaw"
 _ROWS = "select job_id, name, enabled, schedule, last_run, next_run from cron_jobs order by job_id"
 
@@ -21,12 +20,7 @@ _ROWS = "select job_id, name, enabled, schedule, last_run, next_run from cron_jo
 @pytest.fixture
 def stand_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, project: ProjectRuns) -> Callable[..., Path]:
     """An `openclaw` executable on PATH running the stand-in; returns its call log."""
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    wrapper = bin_dir / "openclaw"
-    wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{FAKE_CLI}" "$@"\n')
-    wrapper.chmod(0o755)
-    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    wrapper = stand_in_on_path(tmp_path / "bin", monkeypatch)
 
     def _configure(version: str, mode: str, *, setting: str = "auto", page_size: int | None = None) -> Path:
         log = tmp_path / "calls.jsonl"

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,7 +14,7 @@ from mission_pipeline.openclaw.cli import find_openclaw_cli
 from mission_pipeline.openclaw.cron.jobs import CronSnapshot, read_cron_jobs
 from mission_pipeline.openclaw.problems import ProblemLog
 from mission_pipeline_tests.conftest import sample_dir
-from mission_pipeline_tests.openclaw._support import FAKE_CLI, FAKE_COMMAND
+from mission_pipeline_tests.openclaw._support import FAKE_COMMAND, stand_in_on_path
 from mission_pipeline_tests.openclaw.cron.test_cron_jobs import assert_matches_cli_list
 
 SOURCE = {"v2026.9.6": "sqlite", "v2026.5.28": "files"}
@@ -154,12 +152,7 @@ def test_stand_in_found_on_path(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    launcher = bin_dir / "openclaw"
-    launcher.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{FAKE_CLI}" "$@"\n')
-    launcher.chmod(0o755)
-    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
+    launcher = stand_in_on_path(tmp_path / "bin", monkeypatch)
     fake("replay", _recorded_list("v2026.5.28"))
     command = find_openclaw_cli("auto")
     assert command == [str(launcher)]
