@@ -24,8 +24,7 @@ from zoneinfo import ZoneInfo
 
 import dagster as dg
 
-from mission_pipeline.defs.env_resources import openclaw_from_env, warehouse_from_env
-from mission_pipeline.defs.resources import shared_resources
+from mission_pipeline.defs.env_resources import resources_from_env
 from mission_pipeline.openclaw.relocate import copy_state_dir
 from mission_pipeline.openclaw.state_check import StateDirCheck, StateDirRefused, check_state_dir
 from mission_pipeline.openclaw.state_dir import StateDirLocation, locate_state_dir
@@ -119,9 +118,7 @@ def run_everything(
     location = source.state.location
     # The state dir chosen above; the database as the Definitions configure it (SUPABASE_DB_URL
     # through dg.EnvVar, so the run's stored job snapshot names the variable, never the URL).
-    resources = shared_resources(
-        openclaw_from_env(location), warehouse_from_env(settings, embedded_database=source.embedded_database)
-    )
+    resources = resources_from_env(settings, location=location, embedded_database=source.embedded_database)
     if source.sample or not os.environ.get("DAGSTER_HOME"):
         instance = dg.DagsterInstance.ephemeral()
     else:

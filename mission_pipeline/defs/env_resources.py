@@ -81,14 +81,23 @@ def warehouse_from_env(settings: Settings, *, embedded_database: str = DEFAULT_D
     )
 
 
-def resources_from_env(settings: Settings) -> dict[str, object]:
-    """The Definitions' resources, configured by the environment (and `.env`)."""
+def resources_from_env(
+    settings: Settings,
+    *,
+    location: StateDirLocation | None = None,
+    embedded_database: str = DEFAULT_DATABASE,
+) -> dict[str, object]:
+    """The Definitions' resources, configured by the environment (and `.env`).
+
+    `mission-pipeline run` passes the state dir it settled on (`location`) and the embedded database
+    it writes to; everything else is as the Definitions have it.
+    """
     retention = RunRetentionResource()
     if env_var_if_set("RUN_RETENTION_DAYS") is not None:
         retention = RunRetentionResource(keep_days=dg.EnvVar.int("RUN_RETENTION_DAYS"))
     return shared_resources(
-        openclaw_from_env(),
-        warehouse_from_env(settings),
+        openclaw_from_env(location),
+        warehouse_from_env(settings, embedded_database=embedded_database),
         pricing=PricingResource(pricing_file=env_var_if_set("PRICING_FILE")),
         alert_webhook=AlertWebhookResource(url=env_var_if_set("ALERT_WEBHOOK_URL")),
         run_retention=retention,

@@ -153,3 +153,26 @@ def test_the_run_reads_a_copied_state_dir_in_full(
     assert main(["run"]) == 0
     assert "Usage days 2026-11-27 .. " in capsys.readouterr().out
     assert query(pipeline_env, "select sum(message_count) from agent_usage") == [(54,)]
+
+
+def test_the_run_prices_with_the_pricing_file_the_environment_names(
+    copy_sample: Callable[[str], Path],
+    pipeline_env: DatabaseTarget,
+    environment: Callable[..., None],
+    tmp_path: Path,
+) -> None:
+    prices = tmp_path / "team-prices.toml"
+    shipped = Path(__file__).parents[2] / "mission_pipeline" / "pricing" / "prices.toml"
+    prices.write_text(shipped.read_text(encoding="utf-8"), encoding="utf-8")
+    environment(
+        SUPABASE_DB_URL=pipeline_env.url,
+        OPENCLAW_STATE_DIR=str(copy_sample("v2026.9.6")),
+        OPENCLAW_CLI="off",
+        DAGSTER_HOME=None,
+        PRICING_FILE=str(prices),
+    )
+    assert main(["run"]) == 0
+    sources = query(
+        pipeline_env, "select distinct price_source from agent_usage_by_model where price_source is not null"
+    )
+    assert sources == [(str(prices),)]

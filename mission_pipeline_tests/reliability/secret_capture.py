@@ -121,27 +121,39 @@ def runs_and_files(home: Path, captured: Captured, label: str) -> dict[str, dg.D
     return statuses
 
 
-def alert(home: Path, run_ids: list[str], captured: Captured, label: str) -> int:
-    """The project's run-failure alert sensor on each failed run of `run_ids`; how many it alerted."""
+def alert_on_failed_run(instance: dg.DagsterInstance, run: dg.DagsterRun, handler: logging.Handler) -> bool:
+    """The project's run-failure alert sensor on `run`, as the daemon runs it, logging to `handler`.
+
+    The webhook is the one the Definitions configure (ALERT_WEBHOOK_URL through dg.EnvVar), read from
+    this process's environment. False when the run has no failure event to alert on.
+    """
+    from mission_pipeline.defs.env_resources import resources_from_env
     from mission_pipeline.defs.ops.alerts import run_failure_alert_sensor
 
+    failure = instance.all_logs(run.run_id, of_type=dg.DagsterEventType.RUN_FAILURE)
+    if not failure or failure[0].dagster_event is None:
+        return False
+    context = dg.build_run_status_sensor_context(
+        sensor_name=run_failure_alert_sensor.name,
+        dagster_event=failure[0].dagster_event,
+        dagster_instance=instance,
+        dagster_run=run,
+        resources={"alert_webhook": resources_from_env(get_settings())["alert_webhook"]},
+    ).for_run_failure()
+    context.log.addHandler(handler)
+    run_failure_alert_sensor(context)
+    return True
+
+
+def alert(home: Path, run_ids: list[str], captured: Captured, label: str) -> int:
+    """The project's run-failure alert sensor on each failed run of `run_ids`; how many it alerted."""
     handler, sent = _Records(), 0
     get_settings.cache_clear()
     with dg.DagsterInstance.from_config(str(home)) as instance:
         for run_id in run_ids:
             run = instance.get_run_by_id(run_id)
-            failure = instance.all_logs(run_id, of_type=dg.DagsterEventType.RUN_FAILURE)
-            if run is None or not failure or failure[0].dagster_event is None:
-                continue
-            context = dg.build_run_status_sensor_context(
-                sensor_name="run_failure_alert_sensor",
-                dagster_event=failure[0].dagster_event,
-                dagster_instance=instance,
-                dagster_run=run,
-            ).for_run_failure()
-            context.log.addHandler(handler)
-            run_failure_alert_sensor(context)
-            sent += 1
+            if run is not None and alert_on_failed_run(instance, run, handler):
+                sent += 1
     get_settings.cache_clear()
     captured.add(f"{label}: alert sensor log", "\n".join(handler.lines))
     return sent

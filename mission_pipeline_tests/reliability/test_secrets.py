@@ -51,6 +51,7 @@ from mission_pipeline_tests.reliability.harness import (
     with_database,
     write_activity,
 )
+from mission_pipeline_tests.reliability.secret_capture import alert_on_failed_run
 
 pytestmark = SLOW_AT_FULL_SIZE
 
@@ -183,12 +184,6 @@ def test_no_secret_in_anything_runs_leave_behind(
             monkeypatch.setenv(key, env[key])
         get_settings.cache_clear()
         alert_log = _ListHandler()
-        from mission_pipeline.defs.env_resources import resources_from_env
-        from mission_pipeline.defs.ops.alerts import run_failure_alert_sensor
-
-        # The webhook as the Definitions configure it: ALERT_WEBHOOK_URL through dg.EnvVar.
-        webhook_resource = {"alert_webhook": resources_from_env(get_settings())["alert_webhook"]}
-
         alerted = 0
         with dg.DagsterInstance.from_config(str(home)) as instance:
             records = instance.get_run_records()
@@ -200,17 +195,7 @@ def test_no_secret_in_anything_runs_leave_behind(
                     serialize_value(e) for e in entries
                 )
                 if run_obj.status == dg.DagsterRunStatus.FAILURE:
-                    failure = instance.all_logs(run_obj.run_id, of_type=dg.DagsterEventType.RUN_FAILURE)
-                    assert failure and failure[0].dagster_event is not None
-                    context = dg.build_run_status_sensor_context(
-                        sensor_name="run_failure_alert_sensor",
-                        dagster_event=failure[0].dagster_event,
-                        dagster_instance=instance,
-                        dagster_run=run_obj,
-                        resources=webhook_resource,
-                    ).for_run_failure()
-                    context.log.addHandler(alert_log)
-                    run_failure_alert_sensor(context)
+                    assert alert_on_failed_run(instance, run_obj, alert_log)
                     alerted += 1
         get_settings.cache_clear()
         captured["alert sensor log"] = "\n".join(alert_log.messages)
