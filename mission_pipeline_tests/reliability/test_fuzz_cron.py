@@ -20,7 +20,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mission_pipeline.openclaw.cron.jobs import JSON5_MAX_BYTES
+from mission_pipeline.openclaw.cron.jobs_stores import JSON5_MAX_BYTES
 from mission_pipeline_tests.reliability.fuzz_cron import (
     FILES_ONLY_KINDS,
     KEPT_KINDS,
