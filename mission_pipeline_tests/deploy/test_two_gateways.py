@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import socket
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -211,7 +212,7 @@ def assert_each_ran_on_its_own_host(
     instance: dg.DagsterInstance, run_ids: dict[tuple[str, str], str], states: dict[str, Path], *, named: bool
 ) -> None:
     """The ledger's metadata names the run's own state dir, which only its code server knows; `named`:
-    every materialization and the run's tags name its gateway."""
+    the run's tags and every materialization name its gateway (and the host, this machine)."""
     for (gateway, job), run_id in run_ids.items():
         run = instance.get_run_by_id(run_id)
         assert run is not None
@@ -223,16 +224,17 @@ def assert_each_ran_on_its_own_host(
             assert ledger == [str(states[gateway])]
         if named:
             assert run.tags.get("openclaw/gateway") == gateway
-            assert {m["gateway"].value for m in metadata if "gateway" in m} == {gateway}
-            assert all("gateway" in m for m in metadata), metadata
+            assert all("gateway" in m and "host" in m for m in metadata), metadata
+            assert {m["gateway"].value for m in metadata} == {gateway}
+            assert {m["host"].value for m in metadata} == {socket.gethostname()}
 
 
 def test_one_gateway_runs_on_its_code_server(
+    empty_database: DatabaseTarget,  # first: it outlives the processes writing to it
     deployment: Deployment,
     dagster_home: Path,
     instance: dg.DagsterInstance,
     copy_sample: Callable[[str], Path],
-    empty_database: DatabaseTarget,
 ) -> None:
     """A single-gateway deployment (no OPENCLAW_GATEWAY_ID): its jobs run on its code server."""
     gateways = {DEFAULT: GATEWAYS["vps2"]}
@@ -248,11 +250,11 @@ def test_one_gateway_runs_on_its_code_server(
 
 @pytest.mark.xfail(strict=True, reason="gateway feature not merged")
 def test_two_gateways_each_sync_their_own_rows_on_their_own_host(
+    empty_database: DatabaseTarget,  # first: it outlives the processes writing to it
     deployment: Deployment,
     dagster_home: Path,
     instance: dg.DagsterInstance,
     copy_sample: Callable[[str], Path],
-    empty_database: DatabaseTarget,
 ) -> None:
     states = start_gateways(deployment, GATEWAYS, copy_sample, empty_database.url, dagster_home)
     run_ids = run_all(deployment, {gateway: EVERY_JOB for gateway in GATEWAYS})
