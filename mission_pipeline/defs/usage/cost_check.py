@@ -14,6 +14,7 @@ import dagster as dg
 import pandas as pd
 
 from mission_pipeline.defs.usage import cost_report
+from mission_pipeline.defs.usage.checks import AGENT_USAGE_BY_MODEL
 from mission_pipeline.defs.usage.cost_compare import Status, compare, ledger_bands
 from mission_pipeline.openclaw.config import config_path, load_config
 from mission_pipeline.openclaw.model_rates import ConfiguredRates
@@ -24,7 +25,7 @@ from mission_pipeline.warehouse.resource import PostgresWarehouse
 CHECK_NAME = "cost_matches_recorded"
 SPEC = dg.AssetCheckSpec(
     CHECK_NAME,
-    asset="agent_usage_by_model",
+    asset=AGENT_USAGE_BY_MODEL,
     description=(
         "Does the dashboard's cost (priced with prices.toml) match what OpenClaw recorded (priced with the "
         "rates in its openclaw.json)? Passes when they agree, or when every difference comes from the two "
