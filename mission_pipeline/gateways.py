@@ -38,6 +38,13 @@ def qualify(gateway_id: str, local_id: str) -> str:
     return local_id if gateway_id == DEFAULT_GATEWAY else f"{gateway_id}{SEPARATOR}{local_id}"
 
 
+def is_of_gateway(gateway_id: str, qualified_id: str) -> bool:
+    """Whether a dashboard table's id (`main`, `vps2:main`) is one of gateway `gateway_id`'s."""
+    if gateway_id == DEFAULT_GATEWAY:
+        return SEPARATOR not in qualified_id
+    return qualified_id.startswith(gateway_id + SEPARATOR)
+
+
 # `qualify` in SQL over a raw table's gateway_id and agent_id (both constants are plain literals).
 QUALIFIED_AGENT_ID_SQL = (
     f"case when gateway_id = '{DEFAULT_GATEWAY}' then agent_id"

@@ -10,11 +10,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+import dagster as dg
 import pytest
 
 from mission_pipeline.gateways import DEFAULT_GATEWAY, SEPARATOR
 from mission_pipeline.openclaw.relocate import copy_state_dir
 from mission_pipeline_tests.conftest import sample_state
+from mission_pipeline_tests.defs.jobs import check_results
 from mission_pipeline_tests.defs.project import ProjectRuns
 
 DAY = "2026-11-27"
@@ -40,11 +42,12 @@ def gateway_state(tmp_path: Path, gateway: str, era: str) -> Path:
     return copy_state_dir(sample_state(era), tmp_path / gateway / "state")
 
 
-def run_as(project: ProjectRuns, gateway: str, state: Path) -> None:
+def run_as(project: ProjectRuns, gateway: str, state: Path) -> dict[str, dg.ExecuteInProcessResult]:
     """Every job of the project, as gateway `gateway`'s code location runs it on `state`."""
     project.resources.gateway_id, project.resources.state_dir = gateway, state
-    for job in JOBS:
-        assert project.run(job, partition=DAY if job.startswith("usage") else None).success, (gateway, job)
+    results = {job: project.run(job, partition=DAY if job.startswith("usage") else None) for job in JOBS}
+    assert all(result.success for result in results.values()), gateway
+    return results
 
 
 def rows_of(project: ProjectRuns, table: str, gateway: str) -> list[tuple[Any, ...]]:
@@ -104,7 +107,11 @@ def test_two_gateways_land_side_by_side_with_nothing_merged_or_lost(
     project: ProjectRuns, alone: dict[str, dict[str, list[tuple[Any, ...]]]], tmp_path: Path
 ) -> None:
     for gateway, era in ERAS.items():
-        run_as(project, gateway, gateway_state(tmp_path, gateway, era))
+        results = run_as(project, gateway, gateway_state(tmp_path, gateway, era))
+        # Every check holds, the cost check included: it compares this gateway's calls with the rates
+        # of this gateway's own openclaw.json.
+        checks = {k: c.passed for result in results.values() for k, c in check_results(result).items()}
+        assert all(checks.values()), (gateway, checks)
     for gateway in ERAS:
         assert every_table(project, gateway) == alone[gateway], gateway
         assert all(alone[gateway].values()), f"{gateway}: a table with no rows proves nothing"

@@ -169,7 +169,7 @@ def agent_usage_rollups(
     if cost_check.SPEC.key in selected:
         # OpenClaw's own rates (openclaw.json) tell a price-list difference from a wrong token count.
         yield cost_check.cost_matches_recorded(
-            warehouse, window, timezone, by_model, prices, openclaw.state_dir_path()
+            warehouse, window, timezone, by_model, prices, openclaw.state_dir_path(), openclaw.gateway_id
         )
     usage = roll_up_by_agent(by_model)
     if BY_AGENT in context.selected_asset_keys:
