@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from mission_pipeline.gateways import DEFAULT_GATEWAY, check_gateway_id
+
 
 def default_data_dir() -> Path:
     """Where the embedded PostgreSQL and other local state live unless MISSION_PIPELINE_DATA_DIR says."""
@@ -48,6 +50,11 @@ class Settings(BaseSettings):
         default="auto",
         description='"auto" (openclaw on PATH), "off", or the path of the openclaw executable.',
     )
+    openclaw_gateway_id: str = Field(
+        default=DEFAULT_GATEWAY,
+        description="Which OpenClaw gateway this code location reads, when several write into one "
+        "database (e.g. vps2). Fixed at load: it prefixes the asset keys of a non-default gateway.",
+    )
     usage_timezone: str = Field(default="UTC", description="Time zone of the usage day boundary.")
     usage_start_date: dt.date = Field(default=dt.date(2026, 1, 1), description="First usage partition.")
     pricing_file: Path | None = Field(default=None, description="A pricing TOML replacing the shipped one.")
@@ -64,6 +71,11 @@ class Settings(BaseSettings):
     alert_webhook_url: SecretStr | None = Field(
         default=None, description="Failed runs of the scheduled jobs are POSTed here when set."
     )
+
+    @field_validator("openclaw_gateway_id")
+    @classmethod
+    def _gateway_id(cls, value: str) -> str:
+        return check_gateway_id(value)
 
     @field_validator("usage_timezone")
     @classmethod
@@ -105,6 +117,7 @@ _ACCEPTS = {
     "mission_pipeline_env": "development or production",
     "mission_pipeline_data_dir": "a folder path",
     "openclaw_state_dir": "a folder path",
+    "openclaw_gateway_id": "1 to 32 lowercase letters, digits, - or _ (unset: default)",
     "usage_timezone": "an IANA time zone name such as UTC or Europe/Berlin",
     "usage_start_date": "a date as YYYY-MM-DD",
     "pricing_file": "the path of a pricing TOML file",

@@ -7,6 +7,9 @@ then compare (the script may be run by the old checkout's Python: it reads the s
     .venv/bin/python scripts/table_snapshot.py after.json
     .venv/bin/python scripts/table_snapshot.py --compare before.json after.json
 
+A migration that adds a column with a default compares with `--added-column gateway_id=default`: the
+column must hold that value in every row of the new snapshot that has it, and is then set aside.
+
 Each era's state is copied to the same place every time (workspace paths are part of the rows) into
 a fresh embedded database; `created_at` and `updated_at`, stamped by the write itself, are left out
 of the comparison. The run covers the usage days up to today, as `mission-pipeline run` does.
@@ -87,15 +90,33 @@ def _without_stamps(rows: list[str]) -> list[str]:
     return sorted(json.dumps(r, sort_keys=True) for r in stripped)
 
 
-def compare(before_path: Path, after_path: Path) -> bool:
+def _without_added(rows: list[str], added: dict[str, str]) -> tuple[list[str], list[str]]:
+    """The rows without the added columns, and which added columns a row of them holds (with its value)."""
+    kept, seen = [], set()
+    for line in rows:
+        row = json.loads(line)
+        for column, value in added.items():
+            if column in row:
+                # A value other than the expected one stays in the row, so the tables compare DIFFERENT.
+                if str(row[column]) == value:
+                    del row[column]
+                seen.add(f"{column} = {value!r}")
+        kept.append(json.dumps(row, sort_keys=True))
+    return sorted(kept), sorted(seen)
+
+
+def compare(before_path: Path, after_path: Path, added: dict[str, str] | None = None) -> bool:
     """Print one line per era and table; True when every table holds the same rows."""
     before, after = (json.loads(p.read_text(encoding="utf-8")) for p in (before_path, after_path))
     same = True
     for era in sorted(set(before) | set(after)):
         old, new = before.get(era, {}), after.get(era, {})
         for table in sorted(set(old) | set(new)):
-            rows_before, rows_after = _without_stamps(old.get(table, [])), _without_stamps(new.get(table, []))
+            rows_before = _without_stamps(old.get(table, []))
+            rows_after, extra = _without_added(_without_stamps(new.get(table, [])), added or {})
             verdict = "identical" if rows_before == rows_after else "DIFFERENT"
+            if extra and rows_before == rows_after:
+                verdict += f" (+ {', '.join(extra)} in every row)"
             same &= rows_before == rows_after
             print(f"| {era} | {table} | {len(rows_before)} | {len(rows_after)} | {verdict} |")
     return same
@@ -105,11 +126,22 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="+", type=Path, help="OUT.json, or BEFORE.json AFTER.json")
     parser.add_argument("--compare", action="store_true", help="compare two snapshots")
+    parser.add_argument(
+        "--added-column",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a column only AFTER has, holding VALUE in every row (repeatable)",
+    )
     args = parser.parse_args()
     if args.compare:
         if len(args.files) != 2:
             parser.error("--compare takes BEFORE.json AFTER.json")
-        return 0 if compare(*args.files) else 1
+        if any("=" not in item for item in args.added_column):
+            parser.error("--added-column takes NAME=VALUE")
+        added = dict(item.split("=", 1) for item in args.added_column)
+        before, after = args.files
+        return 0 if compare(before, after, added=added) else 1
     snapshot(args.files[0])
     return 0
 

@@ -27,6 +27,7 @@ from mission_pipeline.defs.resources import (
     RunRetentionResource,
     shared_resources,
 )
+from mission_pipeline.gateways import DEFAULT_GATEWAY
 from mission_pipeline.openclaw.state_dir import StateDirLocation
 from mission_pipeline.settings import Settings
 from mission_pipeline.warehouse.embedded import DEFAULT_DATABASE
@@ -59,15 +60,24 @@ def env_var_if_set(name: str) -> dg.EnvVar | None:
     return dg.EnvVar(name)
 
 
-def openclaw_from_env(location: StateDirLocation | None = None) -> OpenClawResource:
-    """OPENCLAW_STATE_DIR and OPENCLAW_CLI when set; `location`, when given, replaces the state dir."""
+def openclaw_from_env(
+    location: StateDirLocation | None = None, *, gateway_id: str = DEFAULT_GATEWAY
+) -> OpenClawResource:
+    """OPENCLAW_STATE_DIR and OPENCLAW_CLI when set; `location`, when given, replaces the state dir.
+
+    `gateway_id` is the load-time OPENCLAW_GATEWAY_ID (it also names the asset keys), not a dg.EnvVar.
+    """
     cli = env_var_if_set("OPENCLAW_CLI") or "auto"
     if location is not None:
-        return OpenClawResource(state_dir=str(location.path), state_dir_origin=location.origin, cli=cli)
+        return OpenClawResource(
+            state_dir=str(location.path), state_dir_origin=location.origin, cli=cli, gateway_id=gateway_id
+        )
     state_dir = env_var_if_set("OPENCLAW_STATE_DIR")
     if state_dir is None:
-        return OpenClawResource(cli=cli)
-    return OpenClawResource(state_dir=state_dir, state_dir_origin="from OPENCLAW_STATE_DIR", cli=cli)
+        return OpenClawResource(cli=cli, gateway_id=gateway_id)
+    return OpenClawResource(
+        state_dir=state_dir, state_dir_origin="from OPENCLAW_STATE_DIR", cli=cli, gateway_id=gateway_id
+    )
 
 
 def warehouse_from_env(settings: Settings, *, embedded_database: str = DEFAULT_DATABASE) -> PostgresWarehouse:
@@ -96,7 +106,7 @@ def resources_from_env(
     if env_var_if_set("RUN_RETENTION_DAYS") is not None:
         retention = RunRetentionResource(keep_days=dg.EnvVar.int("RUN_RETENTION_DAYS"))
     return shared_resources(
-        openclaw_from_env(location),
+        openclaw_from_env(location, gateway_id=settings.openclaw_gateway_id),
         warehouse_from_env(settings, embedded_database=embedded_database),
         pricing=PricingResource(pricing_file=env_var_if_set("PRICING_FILE")),
         alert_webhook=AlertWebhookResource(url=env_var_if_set("ALERT_WEBHOOK_URL")),

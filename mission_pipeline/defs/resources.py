@@ -3,8 +3,9 @@
 from pathlib import Path
 
 import dagster as dg
-from pydantic import Field
+from pydantic import Field, field_validator
 
+from mission_pipeline.gateways import DEFAULT_GATEWAY, check_gateway_id
 from mission_pipeline.openclaw.cli import find_openclaw_cli
 from mission_pipeline.openclaw.state_check import StateDirCheck, check_state_dir
 from mission_pipeline.openclaw.state_dir import StateDirLocation, expand_path, locate_state_dir
@@ -34,6 +35,16 @@ class OpenClawResource(dg.ConfigurableResource):  # type: ignore[type-arg]
         description='OpenClaw\'s CLI (OPENCLAW_CLI): "auto" (openclaw on PATH), "off", or the path of '
         "the openclaw executable.",
     )
+    gateway_id: str = Field(
+        default=DEFAULT_GATEWAY,
+        description="The gateway these files belong to (OPENCLAW_GATEWAY_ID): every row read from them "
+        "records it, and a sync removes only this gateway's rows.",
+    )
+
+    @field_validator("gateway_id")
+    @classmethod
+    def _gateway_id(cls, value: str) -> str:
+        return check_gateway_id(value)
 
     def location(self) -> StateDirLocation:
         """The state directory and where that choice came from (OPENCLAW_STATE_DIR, OPENCLAW_HOME, ...)."""

@@ -13,6 +13,7 @@ from typing import Any
 
 import dagster as dg
 
+from mission_pipeline.defs.gateway import GATEWAY_ID, GATEWAY_TAG, KEY_PREFIX
 from mission_pipeline.settings import get_settings
 from mission_pipeline.warehouse.transient import retried_only_if_transient
 
@@ -46,10 +47,18 @@ def retry_transient_only(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def warehouse_asset(**kwargs: Any) -> Callable[[Callable[..., Any]], dg.AssetsDefinition]:
-    """`@dg.asset` for assets that write through the warehouse: database hiccups are retried."""
+    """`@dg.asset` for assets that write through the warehouse: database hiccups are retried.
+
+    The asset's key is under this code location's gateway (`defs/gateway.py`) and tagged with it.
+    """
 
     def decorate(fn: Callable[..., Any]) -> dg.AssetsDefinition:
-        asset: dg.AssetsDefinition = dg.asset(retry_policy=DATABASE_RETRY, **kwargs)(retry_transient_only(fn))
+        asset: dg.AssetsDefinition = dg.asset(
+            retry_policy=DATABASE_RETRY,
+            key_prefix=KEY_PREFIX or None,
+            tags={GATEWAY_TAG: GATEWAY_ID},
+            **kwargs,
+        )(retry_transient_only(fn))
         return asset
 
     return decorate

@@ -14,6 +14,10 @@ from dataclasses import dataclass, field
 
 import dagster as dg
 
+from mission_pipeline.defs.gateway import gateway_key
+from mission_pipeline.gateways import QualifiedIdsOf, qualify
+from mission_pipeline.warehouse.io_manager.table_output import ScopeCondition
+
 SOURCE_COMPLETE = "source_complete"
 ALL = "(all)"
 
@@ -22,7 +26,7 @@ def source_complete_spec(asset: str, what: str) -> dg.AssetCheckSpec:
     """The check every sync asset declares: did the read cover everything, so deletions were sound?"""
     return dg.AssetCheckSpec(
         SOURCE_COMPLETE,
-        asset=asset,
+        asset=gateway_key(asset),
         description=f"{what} was read completely, so rows it no longer has were removed. When it fails, "
         "the parts named in its metadata could not be read and their rows were kept as they were.",
     )
@@ -32,7 +36,7 @@ def source_complete_spec(asset: str, what: str) -> dg.AssetCheckSpec:
 class SyncScope:
     """Rows the sync may remove (`scope`, None: the whole table) minus `exclude`, and what was kept."""
 
-    scope: dict[str, list[str]] | None
+    scope: dict[str, list[str] | ScopeCondition] | None
     exclude: dict[str, list[str]]
     kept: dict[str, str] = field(default_factory=dict)
 
@@ -41,10 +45,33 @@ class SyncScope:
         """A read that proves nothing: write what was read, remove no row."""
         return cls({column: []}, {}, {ALL: why})
 
+    def of_gateway(self, column: str, rows: list[str] | ScopeCondition) -> SyncScope:
+        """This scope narrowed to one gateway: its rows are those where `column` takes `rows`.
+
+        A scope that already lists the gateway's own ids in `column` stays as it is.
+        """
+        scope = dict(self.scope or {})
+        scope.setdefault(column, rows)
+        return SyncScope(scope, self.exclude, self.kept)
+
+    def qualified(self, column: str, gateway_id: str) -> SyncScope:
+        """This scope over a dashboard table whose `column` holds ids qualified by gateway (`vps2:main`):
+        the listed ids qualified, and the rows of other gateways out of reach."""
+
+        def ids(values: list[str]) -> list[str]:
+            return [qualify(gateway_id, value) for value in values]
+
+        scope = {
+            c: ids(v) if c == column and isinstance(v, list) else v for c, v in (self.scope or {}).items()
+        }
+        exclude = {c: ids(v) if c == column else v for c, v in self.exclude.items()}
+        return SyncScope(scope or None, exclude, self.kept).of_gateway(column, QualifiedIdsOf(gateway_id))
+
     def synced(self, column: str, ids: Iterable[str]) -> list[str]:
         """Which of `ids` had their rows synced (removals included) by this write."""
-        if self.scope is not None:
-            return sorted(set(self.scope[column]) & set(ids))
+        in_scope = (self.scope or {}).get(column)
+        if isinstance(in_scope, list):
+            return sorted(set(in_scope) & set(ids))
         return sorted(set(ids) - set(self.exclude.get(column, [])))
 
     def check(self, context: dg.AssetExecutionContext) -> dg.AssetCheckResult:

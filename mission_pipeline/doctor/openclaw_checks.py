@@ -59,7 +59,10 @@ class OpenClawChecks(CheckBase):
         except OpenClawCliError as exc:
             cli_status, cli = "fail", str(exc)
         status = worst([era_status, cli_status, "ok" if cron.complete else "warn"])
-        details = (f"storage era: {era}", cron_line, *cron_problems.lines(2), cli)
+        gateway = f"gateway: {settings.openclaw_gateway_id}" + (
+            "" if settings.openclaw_gateway_id == "default" else " (dashboard ids read <gateway>:<id>)"
+        )
+        details = (gateway, f"storage era: {era}", cron_line, *cron_problems.lines(2), cli)
         found = [Finding("openclaw", status, where, details)]
 
         agents = discover_agents(state_dir, config=config, problems=problems)

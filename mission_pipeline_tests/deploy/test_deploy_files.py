@@ -10,7 +10,8 @@ from mission_pipeline_tests.deploy.conftest import PRODUCTION_YAML, REPO
 
 DEPLOY = REPO / "deploy"
 ENV_EXAMPLE = DEPLOY / "mission-pipeline.env.example"
-UNITS = sorted((DEPLOY / "systemd").glob("*.service"))
+# The units that run Dagster (the SSH tunnel unit of several gateways runs ssh only).
+UNITS = sorted(unit for unit in (DEPLOY / "systemd").glob("*.service") if "tunnel" not in unit.name)
 
 
 def documented_names() -> set[str]:
@@ -44,6 +45,7 @@ def test_env_example_holds_no_secret() -> None:
 
 def test_systemd_units_restart_and_read_secrets_from_a_file() -> None:
     assert [unit.name for unit in UNITS] == [
+        "mission-pipeline-code-server.service",
         "mission-pipeline-daemon.service",
         "mission-pipeline-webserver.service",
     ]
@@ -57,8 +59,9 @@ def test_systemd_units_restart_and_read_secrets_from_a_file() -> None:
             "WantedBy=multi-user.target",
         ):
             assert line in text.splitlines(), f"{unit.name}: {line}"
-    assert "dagster-daemon run -w" in UNITS[0].read_text()
-    assert "dagster-webserver -h 127.0.0.1" in UNITS[1].read_text()
+    assert "dagster code-server start -m mission_pipeline.definitions" in UNITS[0].read_text()
+    assert "dagster-daemon run -w" in UNITS[1].read_text()
+    assert "dagster-webserver -h 127.0.0.1" in UNITS[2].read_text()
 
 
 def test_helm_values_point_at_this_image_and_an_external_postgres() -> None:

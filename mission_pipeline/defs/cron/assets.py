@@ -7,9 +7,11 @@ from typing import Any
 import dagster as dg
 import pandas as pd
 
+from mission_pipeline.defs.gateway import where_it_ran
 from mission_pipeline.defs.resources import OpenClawResource, require_state_dir
 from mission_pipeline.defs.retries import warehouse_asset
 from mission_pipeline.defs.sync_scope import SyncScope, source_complete_result, source_complete_spec
+from mission_pipeline.gateways import qualify
 from mission_pipeline.openclaw.agents import discover_agents
 from mission_pipeline.openclaw.cli import OpenClawCliError
 from mission_pipeline.openclaw.config import load_config
@@ -97,9 +99,14 @@ def cron_jobs(context: dg.AssetExecutionContext, openclaw: OpenClawResource) -> 
         bounds = SyncScope.nothing(
             "job_id", f"the cron store was not read completely ({snapshot.detail}){skipped}"
         )
+    gateway = openclaw.gateway_id
+    written = bounds.qualified("job_id", gateway)
+    for column in ("job_id", "agent_id"):
+        frame[column] = [None if pd.isna(v) else qualify(gateway, v) for v in frame[column]]
     yield dg.Output(
-        TableOutput.of(frame, sync_scope=bounds.scope),
+        TableOutput.of(frame, sync_scope=written.scope),
         metadata={
+            **where_it_ran(gateway),
             "source": snapshot.source,
             "source_detail": snapshot.detail,
             "jobs": len(frame),
@@ -114,7 +121,7 @@ def cron_jobs(context: dg.AssetExecutionContext, openclaw: OpenClawResource) -> 
 @warehouse_asset(
     group_name="cron",
     kinds={"python", "postgres"},
-    metadata={"write_mode": "upsert", "primary_key": ["run_id"]},
+    metadata={"write_mode": "upsert", "primary_key": ["gateway_id", "run_id"]},
     check_specs=[source_complete_spec("cron_job_runs", "The cron run history")],
 )
 def cron_job_runs(context: dg.AssetExecutionContext, openclaw: OpenClawResource) -> Iterator[Any]:
@@ -123,9 +130,11 @@ def cron_job_runs(context: dg.AssetExecutionContext, openclaw: OpenClawResource)
     problems = ProblemLog(base=state_dir)
     runs_dir = cron_runs_dir(cron_jobs_path(state_dir, load_config(state_dir, problems=problems)))
     frame = run_frame(read_cron_runs(state_dir, problems=problems, runs_dir=runs_dir))
+    frame["gateway_id"] = openclaw.gateway_id
     yield dg.Output(
         frame,
         metadata={
+            **where_it_ran(openclaw.gateway_id),
             "runs": len(frame),
             "runs_by_status": frame["status"].fillna("unknown").value_counts().to_dict()
             if len(frame)

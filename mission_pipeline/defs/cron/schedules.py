@@ -5,6 +5,7 @@ import datetime as dt
 import dagster as dg
 
 from mission_pipeline.defs.cron.assets import cron_job_runs, cron_jobs
+from mission_pipeline.defs.gateway import GATEWAY_ID, GATEWAY_TAG
 from mission_pipeline.defs.resources import OpenClawResource
 from mission_pipeline.defs.run_tags import FREQUENT, MONITORED, MONITORED_TAG, RETENTION_TAG
 from mission_pipeline.openclaw.config import load_config
@@ -25,7 +26,7 @@ cron_job = dg.define_asset_job(
     "cron_job",
     selection=[cron_jobs, cron_job_runs],
     description="Cron jobs and their run history.",
-    tags={MONITORED_TAG: MONITORED, RETENTION_TAG: FREQUENT},
+    tags={GATEWAY_TAG: GATEWAY_ID, MONITORED_TAG: MONITORED, RETENTION_TAG: FREQUENT},
 )
 
 

@@ -1,6 +1,8 @@
 """Deletes old finished runs of the frequent jobs: OSS dagster.yaml purges ticks, not runs.
 
-A job is frequent when its runs carry the tag `RETENTION_TAG`=`FREQUENT` (see `defs.run_tags`).
+A job is frequent when its runs carry the tag `RETENTION_TAG`=`FREQUENT` (see `defs.run_tags`). With
+several gateways in one instance, each code location purges its own gateway's runs, by its own
+RUN_RETENTION_DAYS.
 """
 
 import datetime as dt
@@ -8,6 +10,7 @@ import time
 
 import dagster as dg
 
+from mission_pipeline.defs.gateway import GATEWAY_ID, GATEWAY_TAG
 from mission_pipeline.defs.resources import RunRetentionResource
 from mission_pipeline.defs.run_tags import FREQUENT, RETENTION_TAG
 
@@ -17,10 +20,13 @@ _BATCH = 500
 _BUDGET_SECONDS = 30.0
 
 
-def purge_old_runs(instance: dg.DagsterInstance, keep_days: int, now: dt.datetime) -> int:
-    """Delete finished runs tagged frequent created before now - keep_days; returns how many."""
+def purge_old_runs(
+    instance: dg.DagsterInstance, keep_days: int, now: dt.datetime, gateway_id: str = GATEWAY_ID
+) -> int:
+    """Delete the gateway's finished runs tagged frequent created before now - keep_days; how many."""
     cutoff = now - dt.timedelta(days=keep_days)
-    old = dg.RunsFilter(tags={RETENTION_TAG: FREQUENT}, statuses=_FINISHED, created_before=cutoff)
+    tags = {RETENTION_TAG: FREQUENT, GATEWAY_TAG: gateway_id}
+    old = dg.RunsFilter(tags=tags, statuses=_FINISHED, created_before=cutoff)
     deadline = time.monotonic() + _BUDGET_SECONDS
     deleted = 0
     while time.monotonic() < deadline:

@@ -9,14 +9,15 @@ from typing import Any
 import dagster as dg
 import pandas as pd
 
+from mission_pipeline.defs.gateway import gateway_key
 from mission_pipeline.openclaw.problems import ProblemLog
 from mission_pipeline.pricing.catalog import Pricing
 from mission_pipeline.pricing.fallback import fallback_source
 from mission_pipeline.warehouse.resource import PostgresWarehouse
 
 # agent_usage and agent_usage_by_model are one multi-asset: a check result names its asset.
-AGENT_USAGE = dg.AssetKey("agent_usage")
-AGENT_USAGE_BY_MODEL = dg.AssetKey("agent_usage_by_model")
+AGENT_USAGE = gateway_key("agent_usage")
+AGENT_USAGE_BY_MODEL = gateway_key("agent_usage_by_model")
 _LEDGER_WINDOW = "from openclaw_usage_events where occurred_at >= %s and occurred_at < %s"
 _TOKENS = ("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens")
 

@@ -14,7 +14,9 @@ import dagster as dg
 import pandas as pd
 
 from mission_pipeline.defs.usage import cost_report
+from mission_pipeline.defs.usage.checks import AGENT_USAGE_BY_MODEL
 from mission_pipeline.defs.usage.cost_compare import Status, compare, ledger_bands
+from mission_pipeline.gateways import DEFAULT_GATEWAY, is_of_gateway
 from mission_pipeline.openclaw.config import config_path, load_config
 from mission_pipeline.openclaw.model_rates import ConfiguredRates
 from mission_pipeline.openclaw.problems import ProblemLog
@@ -24,7 +26,7 @@ from mission_pipeline.warehouse.resource import PostgresWarehouse
 CHECK_NAME = "cost_matches_recorded"
 SPEC = dg.AssetCheckSpec(
     CHECK_NAME,
-    asset="agent_usage_by_model",
+    asset=AGENT_USAGE_BY_MODEL,
     description=(
         "Does the dashboard's cost (priced with prices.toml) match what OpenClaw recorded (priced with the "
         "rates in its openclaw.json)? Passes when they agree, or when every difference comes from the two "
@@ -56,12 +58,17 @@ def cost_matches_recorded(
     by_model: pd.DataFrame,
     pricing: Pricing,
     state_dir: Path,
+    gateway_id: str = DEFAULT_GATEWAY,
 ) -> dg.AssetCheckResult:
-    """Per model and day: reproduced with OpenClaw's rates? price lists differ? See the module doc."""
+    """Per model and day: reproduced with OpenClaw's rates? price lists differ? See the module doc.
+
+    Only this gateway's calls are compared: its openclaw.json holds the rates its OpenClaw used.
+    """
     rates, problem = openclaw_rates(state_dir)
     edges = rates.tier_boundaries() if rates is not None else []
-    bands = ledger_bands(warehouse, window, timezone, edges)
-    days = compare(bands, by_model, pricing, rates, edges, AGREE_TOLERANCE)
+    bands = ledger_bands(warehouse, window, timezone, edges, gateway_id)
+    own = by_model[[is_of_gateway(gateway_id, agent) for agent in by_model["agent_id"]]]
+    days = compare(bands, own, pricing, rates, edges, AGREE_TOLERANCE)
     unexplained = [d for d in days if d.status is Status.UNEXPLAINED]
     dashboard = sum(d.dashboard for d in days if d.dashboard is not None)
     recorded = sum(d.recorded for d in days)

@@ -35,7 +35,7 @@ select (occurred_at at time zone %(tz)s)::date as date,
        sum(cache_write_1h_tokens)::float8 as cache_write_1h,
        coalesce(sum(recorded_cost_usd), 0)::float8 as recorded_cost, count(*) as calls
 from openclaw_usage_events
-where occurred_at >= %(start)s and occurred_at < %(end)s
+where occurred_at >= %(start)s and occurred_at < %(end)s and gateway_id = %(gateway)s
 group by 1, 2, 3, 4, 5, 6, 7
 """
 # OpenClaw's cost is plain float arithmetic on the same counts: what it recorded comes back to within
@@ -99,10 +99,10 @@ def cost_of(tokens: pd.Series, rates: CostRates) -> float:
 
 
 def ledger_bands(
-    warehouse: PostgresWarehouse, window: dg.TimeWindow, timezone: str, edges: list[float]
+    warehouse: PostgresWarehouse, window: dg.TimeWindow, timezone: str, edges: list[float], gateway_id: str
 ) -> pd.DataFrame:
-    """The window's calls summed per day, model, prompt band and whether OpenClaw recorded a cost."""
-    params = {"tz": timezone, "edges": edges, "start": window.start, "end": window.end}
+    """One gateway's calls of the window per day, model, prompt band and whether OpenClaw recorded a cost."""
+    params = {"tz": timezone, "edges": edges, "start": window.start, "end": window.end, "gateway": gateway_id}
     with warehouse.connect() as conn, conn.cursor() as cur:
         cur.execute(_BANDS, params)
         rows = cur.fetchall()

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from mission_pipeline.gateways import DEFAULT_GATEWAY
 from mission_pipeline.openclaw.usage.events import USAGE_EVENT_COLUMNS, UsageEvent
 
 CHUNK_ROWS = 50_000
@@ -22,22 +23,27 @@ class LedgerTally:
 
 
 def event_frames(
-    events: Iterable[UsageEvent], rows: int = CHUNK_ROWS, tally: LedgerTally | None = None
+    events: Iterable[UsageEvent],
+    rows: int = CHUNK_ROWS,
+    tally: LedgerTally | None = None,
+    *,
+    gateway_id: str = DEFAULT_GATEWAY,
 ) -> Iterator[pd.DataFrame]:
-    """DataFrames of at most `rows` events, so a year of history never sits in memory whole."""
+    """DataFrames of at most `rows` events of one gateway, so a year never sits in memory whole."""
     batch: list[tuple[object, ...]] = []
     for event in events:
         batch.append(event)  # a tuple in the ledger's column order
         if len(batch) >= rows:
-            yield _frame(batch, tally)
+            yield _frame(batch, tally, gateway_id)
             batch = []
     if batch:
-        yield _frame(batch, tally)
+        yield _frame(batch, tally, gateway_id)
 
 
-def _frame(batch: list[tuple[object, ...]], tally: LedgerTally | None) -> pd.DataFrame:
+def _frame(batch: list[tuple[object, ...]], tally: LedgerTally | None, gateway_id: str) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(batch, columns=list(USAGE_EVENT_COLUMNS))
     frame["occurred_at"] = pd.to_datetime(frame["occurred_at"], utc=True)
+    frame["gateway_id"] = gateway_id
     if tally is not None:
         tally.add(frame)  # counted per chunk by pandas, not per event in Python
     return frame

@@ -5,6 +5,7 @@ from typing import Any
 
 import dagster as dg
 
+from mission_pipeline.defs.gateway import gateway_key, where_it_ran
 from mission_pipeline.defs.resources import OpenClawResource, require_state_dir
 from mission_pipeline.defs.usage import checks
 from mission_pipeline.defs.usage.frames import LedgerTally, event_frames
@@ -17,16 +18,20 @@ from mission_pipeline.warehouse.resource import PostgresWarehouse
 
 @daily_usage_asset(
     kinds={"python", "postgres"},
-    metadata={"write_mode": "upsert", "partition_expr": "occurred_at", "primary_key": ["event_id"]},
+    metadata={
+        "write_mode": "upsert",
+        "partition_expr": "occurred_at",
+        "primary_key": ["gateway_id", "event_id"],
+    },
     check_specs=[
         dg.AssetCheckSpec(
             "tokens_non_negative",
-            asset="openclaw_usage_events",
+            asset=gateway_key("openclaw_usage_events"),
             description="No ledger row of the window has a negative token count.",
         ),
         dg.AssetCheckSpec(
             "source_lines_readable",
-            asset="openclaw_usage_events",
+            asset=gateway_key("openclaw_usage_events"),
             description="Every transcript line and row in the window could be read.",
         ),
     ],
@@ -43,6 +48,7 @@ def openclaw_usage_events(
 
     def summary() -> dict[str, Any]:
         return {
+            **where_it_ran(openclaw.gateway_id),
             "openclaw_state_dir": str(state_dir),
             "calls_read": sum(tally.calls.values()),
             "calls_by_agent": dict(sorted(tally.calls.items())),
@@ -51,6 +57,7 @@ def openclaw_usage_events(
         }
 
     # Written by the IO manager as the chunks stream in, inside one transaction.
-    yield dg.Output(TableOutput(chunks=event_frames(events, tally=tally), summary=summary))
+    frames = event_frames(events, tally=tally, gateway_id=openclaw.gateway_id)
+    yield dg.Output(TableOutput(chunks=frames, summary=summary))
     yield checks.ledger_tokens_non_negative(warehouse, window)
     yield checks.source_lines_readable(problems)

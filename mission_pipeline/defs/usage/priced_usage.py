@@ -12,6 +12,7 @@ import math
 import dagster as dg
 import pandas as pd
 
+from mission_pipeline.gateways import QUALIFIED_AGENT_ID_SQL
 from mission_pipeline.pricing.catalog import Pricing
 from mission_pipeline.pricing.costs import (
     COST_COLUMNS,
@@ -28,8 +29,9 @@ _MODELS = f"""
 select distinct (occurred_at at time zone %(tz)s)::date as date, provider, model
 from openclaw_usage_events where {_WINDOW}
 """
+# Agents of every gateway, their ids qualified as the dashboard tables have them (`gateways.py`).
 _BUCKETS = f"""
-select agent_id,
+select {QUALIFIED_AGENT_ID_SQL} as agent_id,
        (occurred_at at time zone %(tz)s)::date as date,
        coalesce(provider || '/', '') || coalesce(model, 'unknown') as model,
        provider, model as model_id,

@@ -10,6 +10,7 @@ from typing import Any
 import dagster as dg
 import pandas as pd
 
+from mission_pipeline.defs.gateway import GATEWAY_ID, GATEWAY_TAG
 from mission_pipeline.defs.resources import OpenClawResource, PricingResource
 from mission_pipeline.defs.retries import DATABASE_RETRY, retry_transient_only
 from mission_pipeline.defs.usage import checks, cost_check
@@ -22,6 +23,7 @@ from mission_pipeline.pricing.costs import COST_COLUMNS, RATE_COLUMNS, TOKEN_COL
 from mission_pipeline.settings import get_settings
 from mission_pipeline.warehouse.resource import PostgresWarehouse
 
+ROLLUP_POOL = "usage_rollups"
 BY_MODEL = checks.AGENT_USAGE_BY_MODEL
 BY_AGENT = checks.AGENT_USAGE
 AGENT_USAGE_COLUMNS = [
@@ -115,6 +117,7 @@ _TOTALS_MATCH_LEDGER = dg.AssetCheckSpec(
             BY_MODEL,
             deps=[openclaw_usage_events],
             kinds={"postgres"},
+            tags={GATEWAY_TAG: GATEWAY_ID},
             description="Daily tokens and cost per agent and model, summed in Postgres from the ledger.",
             metadata={
                 "write_mode": "replace_partition",
@@ -126,6 +129,7 @@ _TOTALS_MATCH_LEDGER = dg.AssetCheckSpec(
             BY_AGENT,
             deps=[openclaw_usage_events],
             kinds={"postgres"},
+            tags={GATEWAY_TAG: GATEWAY_ID},
             description="Daily tokens and USD cost per agent: the Mission Control usage table.",
             metadata={
                 "write_mode": "replace_partition",
@@ -140,6 +144,9 @@ _TOTALS_MATCH_LEDGER = dg.AssetCheckSpec(
     partitions_def=usage_daily_partitions,
     # A backfill of any range is one run that prices it once; database hiccups are retried.
     backfill_policy=dg.BackfillPolicy.single_run(),
+    # Every gateway's code location rolls up every gateway's ledger: in a pool limited to one step
+    # (dagster.production.yaml), the last rollup of a day always reads every ledger write before it.
+    pool=ROLLUP_POOL,
     retry_policy=DATABASE_RETRY,
 )
 @retry_transient_only
@@ -162,7 +169,7 @@ def agent_usage_rollups(
     if cost_check.SPEC.key in selected:
         # OpenClaw's own rates (openclaw.json) tell a price-list difference from a wrong token count.
         yield cost_check.cost_matches_recorded(
-            warehouse, window, timezone, by_model, prices, openclaw.state_dir_path()
+            warehouse, window, timezone, by_model, prices, openclaw.state_dir_path(), openclaw.gateway_id
         )
     usage = roll_up_by_agent(by_model)
     if BY_AGENT in context.selected_asset_keys:

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import dagster as dg
 
+from mission_pipeline.defs.gateway import GATEWAY_ID, GATEWAY_TAG
 from mission_pipeline.defs.run_tags import FREQUENT, MONITORED, MONITORED_TAG, RETENTION_TAG
 from mission_pipeline.defs.usage.ledger import openclaw_usage_events
 from mission_pipeline.defs.usage.partitions import usage_daily_partitions
@@ -19,13 +20,13 @@ usage_job = dg.define_asset_job(
     "usage_job",
     selection=_USAGE,
     description="Usage events, then per-model and per-agent usage for a day.",
-    tags={MONITORED_TAG: MONITORED},
+    tags={GATEWAY_TAG: GATEWAY_ID, MONITORED_TAG: MONITORED},
 )
 usage_refresh_job = dg.define_asset_job(
     "usage_refresh_job",
     selection=_USAGE | dg.AssetSelection.assets(openclaw_session_dumps),
     description="Today's usage and the session dump.",
-    tags={MONITORED_TAG: MONITORED, RETENTION_TAG: FREQUENT},
+    tags={GATEWAY_TAG: GATEWAY_ID, MONITORED_TAG: MONITORED, RETENTION_TAG: FREQUENT},
 )
 _TIMEZONE = get_settings().usage_timezone
 # agent_usage is rewritten every hour (usage_hourly_schedule), so it is at most an hour and a run old.

@@ -12,6 +12,7 @@ import dagster as dg
 
 from mission_pipeline.defs.resources import OpenClawResource
 from mission_pipeline.defs.usage.change_detection import Entry, detect_changes
+from mission_pipeline.defs.usage.checks import AGENT_USAGE
 from mission_pipeline.defs.usage.schedules import usage_job
 from mission_pipeline.openclaw.transcripts.call_times import CallBounds
 from mission_pipeline.openclaw.transcripts.source_times import appended_bounds, newest_call, source_bounds
@@ -103,7 +104,7 @@ def openclaw_usage_sensor(context: dg.SensorEvaluationContext, openclaw: OpenCla
         context.cursor,
         check.path,
         read_inventory(check.path),
-        context.instance.get_materialized_partitions(dg.AssetKey("agent_usage")),
+        context.instance.get_materialized_partitions(AGENT_USAGE),
         timezone=get_settings().usage_timezone,
         at=now(),
     )

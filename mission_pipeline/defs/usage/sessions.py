@@ -6,6 +6,7 @@ from typing import Any
 import dagster as dg
 import pandas as pd
 
+from mission_pipeline.defs.gateway import where_it_ran
 from mission_pipeline.defs.resources import OpenClawResource, require_state_dir
 from mission_pipeline.defs.retries import warehouse_asset
 from mission_pipeline.defs.sync_scope import agent_sync_scope, source_complete_spec
@@ -47,7 +48,11 @@ def session_frame(records: list[SessionRecord]) -> pd.DataFrame:
 @warehouse_asset(
     group_name="usage",
     kinds={"python", "postgres"},
-    metadata={"write_mode": "sync", "primary_key": ["agent_id", "session_id"], "gone_column": "gone_at"},
+    metadata={
+        "write_mode": "sync",
+        "primary_key": ["gateway_id", "agent_id", "session_id"],
+        "gone_column": "gone_at",
+    },
     check_specs=[source_complete_spec("openclaw_session_dumps", "Every agent's session store")],
 )
 def openclaw_session_dumps(context: dg.AssetExecutionContext, openclaw: OpenClawResource) -> Iterator[Any]:
@@ -69,9 +74,15 @@ def openclaw_session_dumps(context: dg.AssetExecutionContext, openclaw: OpenClaw
     # Sessions of an agent whose store was not read in full are not marked gone.
     agents = set(agent_ids_in(state_dir, None)) | set(frame["agent_id"]) | set(index.unread)
     bounds = agent_sync_scope("agent_id", agents, index.unread, agent_list_complete=None)
+    written = bounds.of_gateway("gateway_id", [openclaw.gateway_id])
     yield dg.Output(
-        TableOutput.of(frame, sync_scope=bounds.scope, sync_exclude=bounds.exclude),
+        TableOutput.of(
+            frame.assign(gateway_id=openclaw.gateway_id),
+            sync_scope=written.scope,
+            sync_exclude=written.exclude,
+        ),
         metadata={
+            **where_it_ran(openclaw.gateway_id),
             "source": source,
             "sessions": len(frame),
             "sessions_by_agent": frame.groupby("agent_id").size().to_dict() if len(frame) else {},

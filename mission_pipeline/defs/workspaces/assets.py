@@ -7,9 +7,11 @@ import dagster as dg
 import numpy as np
 import pandas as pd
 
+from mission_pipeline.defs.gateway import where_it_ran
 from mission_pipeline.defs.resources import OpenClawResource, require_state_dir
 from mission_pipeline.defs.retries import warehouse_asset
 from mission_pipeline.defs.sync_scope import SyncScope, agent_sync_scope, source_complete_spec
+from mission_pipeline.gateways import qualify
 from mission_pipeline.openclaw.agents import discover_agents_checked
 from mission_pipeline.openclaw.config import OpenClawConfig, load_config
 from mission_pipeline.openclaw.problems import ProblemLog
@@ -92,11 +94,17 @@ def agent_workspaces(context: dg.AssetExecutionContext, openclaw: OpenClawResour
     scans = [
         scan_workspace(agent.id, agent.workspace, max_depth=MAX_DEPTH, problems=problems) for agent in agents
     ]
+    gateway = openclaw.gateway_id
+    # Read and reported with OpenClaw's agent ids; written with the ids the dashboard tables use.
     bounds = sync_bounds(scans, config, agents_complete)
+    written = bounds.qualified("agent_id", gateway)
+    files = workspace_frame(scans)
+    files["agent_id"] = [qualify(gateway, agent) for agent in files["agent_id"]]
     summary = scan_summary(scans)
     yield dg.Output(
-        TableOutput.of(workspace_frame(scans), sync_scope=bounds.scope, sync_exclude=bounds.exclude),
+        TableOutput.of(files, sync_scope=written.scope, sync_exclude=written.exclude),
         metadata={
+            **where_it_ran(gateway),
             "workspaces": dg.MetadataValue.md(
                 summary.to_markdown(index=False) if len(summary) else "no agents"
             ),

@@ -4,6 +4,7 @@ import datetime as dt
 
 import dagster as dg
 
+from mission_pipeline.defs.gateway import GATEWAY_ID, GATEWAY_TAG
 from mission_pipeline.defs.run_tags import FREQUENT, MONITORED, MONITORED_TAG, RETENTION_TAG
 from mission_pipeline.defs.workspaces.assets import agent_workspaces
 
@@ -11,7 +12,7 @@ workspace_job = dg.define_asset_job(
     "workspace_job",
     selection=[agent_workspaces],
     description="Re-index every agent workspace.",
-    tags={MONITORED_TAG: MONITORED, RETENTION_TAG: FREQUENT},
+    tags={GATEWAY_TAG: GATEWAY_ID, MONITORED_TAG: MONITORED, RETENTION_TAG: FREQUENT},
 )
 workspace_schedule = dg.ScheduleDefinition(
     name="workspace_schedule",

@@ -16,6 +16,7 @@ from psycopg.rows import TupleRow
 
 from mission_pipeline.warehouse.io_manager.catalog import Table, TableShapeError
 from mission_pipeline.warehouse.io_manager.partition_window import Window
+from mission_pipeline.warehouse.io_manager.table_output import SyncScopeMap
 
 # Columns the database maintains; a write never compares or sets them.
 MANAGED_COLUMNS = frozenset({"id", "created_at", "updated_at"})
@@ -181,7 +182,7 @@ def remove_missing(
     table: Table,
     key: Sequence[str],
     keys: sql.Identifier,
-    scope: Mapping[str, Sequence[Any]] | None,
+    scope: SyncScopeMap | None,
     *,
     exclude: Mapping[str, Sequence[Any]] | None = None,
     gone_column: str | None = None,
@@ -194,8 +195,13 @@ def remove_missing(
     ]
     params: list[Any] = []
     for column, values in (scope or {}).items():
-        conditions.append(sql.SQL("t.{c} = any(%s)").format(c=sql.Identifier(column)))
-        params.append(list(values))
+        if isinstance(values, Sequence):
+            conditions.append(sql.SQL("t.{c} = any(%s)").format(c=sql.Identifier(column)))
+            params.append(list(values))
+        else:
+            condition, condition_params = values.condition(column)
+            conditions.append(condition)
+            params.extend(condition_params)
     for column, values in (exclude or {}).items():
         conditions.append(sql.SQL("t.{c} <> all(%s)").format(c=sql.Identifier(column)))
         params.append(list(values))

@@ -4,9 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import pandas as pd
+from psycopg import sql
+
+
+class ScopeCondition(Protocol):
+    """A sync scope on a column that a list of values cannot say (every id of one gateway, say)."""
+
+    def condition(self, column: str) -> tuple[sql.Composable, list[Any]]:
+        """SQL true for the rows in scope, over `t.<column>` (the target aliased `t`), and its params."""
+        ...
+
+
+# Per column: the values in scope, or a condition.
+SyncScopeMap = Mapping[str, Sequence[Any] | ScopeCondition]
 
 
 @dataclass
@@ -15,14 +28,15 @@ class TableOutput:
 
     `chunks` is consumed once, inside the write's transaction, so a large history never sits in
     memory whole. `sync_scope` limits a sync's deletions to rows whose columns take these values
-    (for example only the agents whose workspace was scanned); None means the whole table.
+    (for example only the agents whose workspace was scanned), or to rows a `ScopeCondition` selects;
+    None means the whole table.
     `sync_exclude` protects rows whose columns take these values (say an agent whose workspace
     could not be read this time) from a sync's deletions.
     `summary` is called after the chunks are consumed; what it returns joins the run metadata.
     """
 
     chunks: Iterable[pd.DataFrame]
-    sync_scope: Mapping[str, Sequence[Any]] | None = None
+    sync_scope: SyncScopeMap | None = None
     sync_exclude: Mapping[str, Sequence[Any]] | None = None
     summary: Callable[[], Mapping[str, Any]] | None = field(default=None, repr=False)
 
@@ -31,7 +45,7 @@ class TableOutput:
         cls,
         frame: pd.DataFrame,
         *,
-        sync_scope: Mapping[str, Sequence[Any]] | None = None,
+        sync_scope: SyncScopeMap | None = None,
         sync_exclude: Mapping[str, Sequence[Any]] | None = None,
     ) -> TableOutput:
         """One DataFrame with a sync scope."""

@@ -9,6 +9,7 @@ from dagster._core.definitions.sensor_definition import SensorExecutionData
 
 from mission_pipeline.definitions import defs
 from mission_pipeline.defs.env_resources import resources_from_env
+from mission_pipeline.defs.gateway import GATEWAY_TAG
 from mission_pipeline.defs.ops import retention
 from mission_pipeline.defs.ops.retention import purge_old_runs, run_retention_sensor
 from mission_pipeline.defs.resources import RunRetentionResource
@@ -59,6 +60,11 @@ def make_runs(instance: dg.DagsterInstance) -> dict[str, str]:
     runs["untagged cron ok"] = instance.create_run_for_job(
         tiny_job("cron_job"), status=dg.DagsterRunStatus.SUCCESS
     ).run_id
+    # Another gateway's runs are its own code location's to purge, by its own retention.
+    other = tiny_job("cron_job")
+    runs["other gateway's cron ok"] = instance.create_run_for_job(
+        other, status=dg.DagsterRunStatus.SUCCESS, tags={**other.run_tags, GATEWAY_TAG: "vps2"}
+    ).run_id
     return runs
 
 
@@ -67,7 +73,7 @@ def remaining(instance: dg.DagsterInstance, runs: dict[str, str]) -> set[str]:
     return {label for label, run_id in runs.items() if instance.get_run_by_id(run_id) is not None}
 
 
-KEPT = {"usage daily ok", "cron running", "untagged cron ok"}
+KEPT = {"usage daily ok", "cron running", "untagged cron ok", "other gateway's cron ok"}
 
 
 def test_purge_deletes_old_finished_runs_tagged_frequent_only(instance: dg.DagsterInstance) -> None:
