@@ -212,7 +212,7 @@ def assert_each_ran_on_its_own_host(
     instance: dg.DagsterInstance, run_ids: dict[tuple[str, str], str], states: dict[str, Path], *, named: bool
 ) -> None:
     """The ledger's metadata names the run's own state dir, which only its code server knows; `named`:
-    the run's tags and every materialization name its gateway (and the host, this machine)."""
+    the run's tags and its materializations of OpenClaw's files name its gateway and host (this one)."""
     for (gateway, job), run_id in run_ids.items():
         run = instance.get_run_by_id(run_id)
         assert run is not None
@@ -224,9 +224,11 @@ def assert_each_ran_on_its_own_host(
             assert ledger == [str(states[gateway])]
         if named:
             assert run.tags.get("openclaw/gateway") == gateway
-            assert all("gateway" in m and "host" in m for m in metadata), metadata
-            assert {m["gateway"].value for m in metadata} == {gateway}
-            assert {m["host"].value for m in metadata} == {socket.gethostname()}
+            # The rollups (agent_usage, agent_usage_by_model) read every gateway's ledger: unnamed.
+            named_by = [m for m in metadata if "gateway" in m]
+            assert named_by, metadata
+            where = {(m["gateway"].value, m["host"].value) for m in named_by}
+            assert where == {(gateway, socket.gethostname())}
 
 
 def test_one_gateway_runs_on_its_code_server(
@@ -248,7 +250,11 @@ def test_one_gateway_runs_on_its_code_server(
     assert deployment.location_statuses() == {DEFAULT: "PythonError"}
 
 
-@pytest.mark.xfail(strict=True, reason="gateway feature not merged")
+@pytest.mark.xfail(
+    strict=True,
+    reason="usage_job fails in a non-default gateway's location: defs/usage/rollups.py names its outputs "
+    "BY_MODEL.path[-1] / BY_AGENT.path[-1] ('agent_usage'), but prefixed keys make them 'vps1__agent_usage'",
+)
 def test_two_gateways_each_sync_their_own_rows_on_their_own_host(
     empty_database: DatabaseTarget,  # first: it outlives the processes writing to it
     deployment: Deployment,
