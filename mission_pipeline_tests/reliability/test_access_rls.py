@@ -2,7 +2,8 @@
 
 * The issue's matrix (every public table x SELECT/INSERT/UPDATE/DELETE x its 10 identities, and the
   gateways' writer role), run the way PostgREST runs a request (`security.rls_matrix`), plus the
-  table owner and adversarial claims; and every project sequence and function x the same identities (`security.object_matrix`).
+  table owner and adversarial claims; and every project sequence and function x the same
+  identities (`security.object_matrix`).
 * The project's internal schema (`mission_pipeline`): no API role reads or writes it.
 * The catalog: RLS on every project table; no view without `security_invoker`; no SECURITY DEFINER
   function; and a self-test showing that a definer view would indeed bypass RLS (so the check matters).
