@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mission_pipeline.doctor.base import CheckBase
 from mission_pipeline.doctor.findings import Finding, Status, ago, first_line, worst
+from mission_pipeline.doctor.workspace import workspace_entries
 
 if TYPE_CHECKING:
     import dagster as dg
     from dagster._core.scheduler.instigation import InstigatorState, InstigatorTick
-
-DEFAULT_WORKSPACE = Path("workspace.yaml")
-DEFAULT_MODULE = "mission_pipeline.definitions"
-DEFAULT_LOCATION = "mission_pipeline"
 
 
 class AutomationChecks(CheckBase):
@@ -23,19 +19,35 @@ class AutomationChecks(CheckBase):
 
     def _automation(self, instance: dg.DagsterInstance, healthy: set[str]) -> list[Finding]:
         try:
-            location, repo = load_code_location(self.workspace)
-        except Exception as exc:  # the code location the daemon loads does not load
-            return [Finding("schedules", "fail", "code location does not load", (self.error(exc),))]
-        states: dict[str, list[InstigatorState]] = {}
-        for state in instance.all_instigator_state():
-            if state.origin.repository_origin.code_location_origin.location_name == location:
-                states.setdefault(state.instigator_name, []).append(state)
-        schedules = [(s.name, s.default_status.value) for s in repo.schedule_defs]
-        sensors = [(s.name, s.default_status.value) for s in repo.sensor_defs]
-        return [
-            self._instigators(instance, "schedules", schedules, states, "SCHEDULER" in healthy),
-            self._instigators(instance, "sensors", sensors, states, "SENSOR" in healthy),
-        ]
+            entries = workspace_entries(self.workspace)
+        except Exception as exc:  # a workspace file that cannot be read
+            return [Finding("schedules", "fail", "workspace does not load", (self.error(exc),))]
+        found: list[Finding] = []
+        several = len(entries) > 1
+        for entry in entries:
+            suffix = f" ({entry.location})" if several else ""
+            try:
+                schedules, sensors = entry.instigators(instance)
+            except Exception as exc:  # the code location the daemon loads does not load, or does not answer
+                what = "does not answer" if entry.server else "does not load"
+                where = (
+                    f"code location {entry.location}{entry.server}"
+                    if several or entry.server
+                    else "code location"
+                )
+                found.append(Finding("schedules" + suffix, "fail", f"{where} {what}", (self.error(exc),)))
+                continue
+            states: dict[str, list[InstigatorState]] = {}
+            for state in instance.all_instigator_state():
+                if state.origin.repository_origin.code_location_origin.location_name == entry.location:
+                    states.setdefault(state.instigator_name, []).append(state)
+            found.append(
+                self._instigators(instance, "schedules" + suffix, schedules, states, "SCHEDULER" in healthy)
+            )
+            found.append(
+                self._instigators(instance, "sensors" + suffix, sensors, states, "SENSOR" in healthy)
+            )
+        return found
 
     def _instigators(
         self,
@@ -91,41 +103,3 @@ def _latest_state(
         if best[0] is None or (tick is not None and (best[1] is None or tick.timestamp > best[1].timestamp)):
             best = (state, tick)
     return best
-
-
-def load_code_location(workspace: Path | None) -> tuple[str, dg.RepositoryDefinition]:
-    """The project's code location as the webserver and daemon load it from `workspace`.
-
-    None: ./workspace.yaml when there is one, else the project's module.
-    """
-    import dagster as dg
-    from dagster._core.code_pointer import load_python_module
-    from dagster._core.workspace.autodiscovery import loadable_targets_from_python_module
-    from dagster_shared.yaml_utils import load_yaml_from_path
-
-    module_name, attribute, location, directory = DEFAULT_MODULE, "", DEFAULT_LOCATION, None
-    if workspace is not None and not workspace.is_file():
-        # Named explicitly: loading the default module instead would check something else.
-        raise FileNotFoundError(f"{workspace}: no such workspace file")
-    workspace = workspace or (DEFAULT_WORKSPACE if DEFAULT_WORKSPACE.is_file() else None)
-    if workspace is not None:
-        config = load_yaml_from_path(str(workspace))
-        entries = config.get("load_from", []) if isinstance(config, dict) else []
-        modules = [e["python_module"] for e in entries if isinstance(e, dict) and "python_module" in e]
-        if not modules:
-            raise ValueError(f"{workspace}: no python_module entry under load_from")
-        entry = modules[0] if isinstance(modules[0], dict) else {"module_name": modules[0]}
-        module_name = str(entry["module_name"])
-        attribute = str(entry.get("attribute") or "")
-        location = str(entry.get("location_name") or module_name)
-        directory = str(entry.get("working_directory") or workspace.resolve().parent)
-    if attribute:
-        target: object = getattr(load_python_module(module_name, directory), attribute)
-    else:
-        (loadable,) = loadable_targets_from_python_module(module_name, directory)
-        target = loadable.target_definition
-    if isinstance(target, dg.Definitions):
-        return location, target.get_repository_def()
-    if isinstance(target, dg.RepositoryDefinition):
-        return location, target
-    raise TypeError(f"{module_name}: {type(target).__name__} is not a Definitions object")

@@ -34,6 +34,7 @@ from mission_pipeline_tests.deploy.conftest import (
     DagsterDatabase,
 )
 from mission_pipeline_tests.deploy.instigators import instigator_origin
+from mission_pipeline_tests.deploy.test_gateway_code_server import free_port, serving_gateway
 
 WORKSPACE = REPO / "workspace.yaml"
 
@@ -325,3 +326,28 @@ def test_storage_url_with_a_slash_in_its_password() -> None:
     shown, pooler = describe_storage_url(url)
     assert shown == "postgresql+psycopg2://dagster.abcdef@aws-0-eu-west-1.pooler.supabase.com:6543/postgres"
     assert pooler
+
+
+def test_a_central_workspace_checks_every_gateway_and_names_the_one_that_does_not_answer(
+    doctor_env: DatabaseTarget, dagster_home: Path, tmp_path: Path
+) -> None:
+    dead_port = free_port()  # nothing listens there: a gateway whose host is down
+    with serving_gateway("vps2", dagster_home) as vps2:
+        workspace = tmp_path / "workspace.yaml"
+        workspace.write_text(
+            "load_from:\n"
+            "  - python_module:\n      module_name: mission_pipeline.definitions\n"
+            "      location_name: mission_pipeline\n"
+            f"  - grpc_server:\n      host: 127.0.0.1\n      port: {vps2.port}\n      location_name: vps2\n"
+            f"  - grpc_server:\n      host: 127.0.0.1\n      port: {dead_port}\n      location_name: vps3\n"
+        )
+        heartbeat(dagster_home)
+        report, status = run(workspace)
+    assert status == 1, report
+    for location in ("mission_pipeline", "vps2"):
+        for topic in ("schedules", "sensors"):
+            line = line_of(report, re.escape(f"{topic} ({location})"))
+            assert line.lstrip().startswith("ok") and " running" in line, line
+    dead = line_of(report, re.escape("schedules (vps3)"))
+    assert dead.lstrip().startswith("FAIL")
+    assert f"code location vps3 at 127.0.0.1:{dead_port} does not answer" in dead

@@ -6,6 +6,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
@@ -45,25 +47,43 @@ def wait_until_serving(origin: GrpcServerCodeLocationOrigin, server: subprocess.
             time.sleep(0.5)
 
 
-def test_the_units_command_serves_the_gateway_location(tmp_path: Path) -> None:
+@contextmanager
+def serving_gateway(gateway: str, dagster_home: Path) -> Iterator[GrpcServerCodeLocationOrigin]:
+    """The code server unit's command serving gateway `gateway` on a free port, until the block ends."""
     port = free_port()
     variables = {
         "CODE_SERVER_HOST": "127.0.0.1",
         "CODE_SERVER_PORT": str(port),
-        "OPENCLAW_GATEWAY_ID": "vps2",
+        "OPENCLAW_GATEWAY_ID": gateway,
     }
-    env = {**os.environ, **variables, "DAGSTER_HOME": str(tmp_path), "MISSION_PIPELINE_ENV": "development"}
+    env = {
+        **os.environ,
+        **variables,
+        "DAGSTER_HOME": str(dagster_home),
+        "MISSION_PIPELINE_ENV": "development",
+    }
     server = subprocess.Popen(
         unit_command(variables), cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
-    origin = GrpcServerCodeLocationOrigin(host="127.0.0.1", port=port, location_name="vps2")
+    origin = GrpcServerCodeLocationOrigin(host="127.0.0.1", port=port, location_name=gateway)
     try:
         wait_until_serving(origin, server)
-        with dg.DagsterInstance.ephemeral() as instance, origin.create_location(instance) as location:
-            (repository,) = location.get_repositories().values()
-            assert location.name == "vps2"
-            assert repository.has_job("usage_job")
-            assert repository.get_schedules() and repository.get_sensors()
+        yield origin
     finally:
         server.terminate()
         server.wait(timeout=60)
+
+
+def test_the_units_command_serves_the_gateway_location(tmp_path: Path) -> None:
+    with (
+        serving_gateway("vps2", tmp_path) as origin,
+        dg.DagsterInstance.ephemeral() as instance,
+        origin.create_location(instance) as location,
+    ):
+        (repository,) = location.get_repositories().values()
+        assert location.name == "vps2"
+        assert repository.has_job("usage_job")
+        assert repository.get_schedules() and repository.get_sensors()
+        # Every asset of the gateway's location is under its id, so two locations never share a key.
+        keys = [node.asset_key for node in repository.get_asset_node_snaps()]
+        assert keys and {key.path[0] for key in keys} == {"vps2"}

@@ -1,8 +1,9 @@
 """Who reads and writes what, on a real PostgreSQL migrated like Supabase: the RLS matrix, the catalog.
 
-* The issue's matrix (every public table x SELECT/INSERT/UPDATE/DELETE x its 10 identities), run the
-  way PostgREST runs a request (`security.rls_matrix`), plus the table owner and adversarial claims;
-  and every project sequence and function x the same identities (`security.object_matrix`).
+* The issue's matrix (every public table x SELECT/INSERT/UPDATE/DELETE x its 10 identities, and the
+  gateways' writer role), run the way PostgREST runs a request (`security.rls_matrix`), plus the
+  table owner and adversarial claims; and every project sequence and function x the same
+  identities (`security.object_matrix`).
 * The project's internal schema (`mission_pipeline`): no API role reads or writes it.
 * The catalog: RLS on every project table; no view without `security_invoker`; no SECURITY DEFINER
   function; and a self-test showing that a definer view would indeed bypass RLS (so the check matters).
@@ -154,7 +155,8 @@ def _internal_tables(target: DatabaseTarget) -> list[str]:
 
 
 def test_no_api_role_touches_the_internal_schema(database: DatabaseTarget) -> None:
-    """mission_pipeline.* (migration ledger) is the owner's alone, whatever the claims say."""
+    """mission_pipeline.* (migration ledger) is the owner's alone, whatever the claims say; the gateways'
+    writer role may read the ledger (doctor says whether the migrations are current), nothing more."""
     tables = _internal_tables(database)
     assert "schema_migrations" in tables
     outcomes: dict[tuple[str, str, str], str] = {}
@@ -176,10 +178,11 @@ def test_no_api_role_touches_the_internal_schema(database: DatabaseTarget) -> No
                     outcomes[(table, operation, identity.label)] = "allowed"
                 except psycopg.errors.InsufficientPrivilege as exc:
                     outcomes[(table, operation, identity.label)] = str(exc).split(" for ")[0]
-    assert [k for k, v in outcomes.items() if v == "allowed"] == []
+    allowed = [k for k, v in outcomes.items() if v == "allowed"]
+    assert allowed == [("schema_migrations", "SELECT", "mission_pipeline_writer")]
     record_figures(
         "access_internal_schema",
-        {"cases_tried": len(outcomes), "cases_held": len(outcomes), "tables": tables,
+        {"cases_tried": len(outcomes), "cases_held": len(outcomes), "tables": tables, "allowed": allowed,
          "denials": sorted(set(outcomes.values()))},
     )  # fmt: skip
 

@@ -24,8 +24,10 @@ READER_RULE = "mission_pipeline.is_mission_control_reader()"
 # (reading it needs SELECT, nextval USAGE or UPDATE, setval UPDATE).
 SEQUENCE_CHECKS = ("has USAGE", "has SELECT", "has UPDATE", "read", "nextval", "setval")
 FUNCTION_CHECKS = ("has EXECUTE", "call")
-# service_role inserts rows, so it draws ids (nextval) and may read the sequence; nobody moves it.
-_SERVICE_ROLE_SEQUENCE_CHECKS = {"has USAGE", "has SELECT", "read", "nextval"}
+# service_role and the gateways' writer role insert rows, so they draw ids (nextval) and may read the
+# sequence; nobody moves it.
+_WRITER_SEQUENCE_CHECKS = {"has USAGE", "has SELECT", "read", "nextval"}
+_WRITER_ROLES = {"service_role", "mission_pipeline_writer"}
 
 # Members of an extension are the extension's business, not the migrations'.
 _NOT_AN_EXTENSION_MEMBER = (
@@ -86,7 +88,7 @@ def project_functions(conn: psycopg.Connection[Any]) -> list[Function]:
 
 
 def expected_sequence(identity: Identity, check: str) -> bool:
-    return identity.role == "service_role" and check in _SERVICE_ROLE_SEQUENCE_CHECKS
+    return identity.role in _WRITER_ROLES and check in _WRITER_SEQUENCE_CHECKS
 
 
 def expected_function(identity: Identity, function: Function) -> bool:

@@ -51,13 +51,16 @@ IDENTITIES = (
     Identity("authenticated no email claim", "authenticated", _user(None)),
     Identity("authenticated is_anonymous: true", "authenticated", _user("a@supliful.com", is_anonymous=True)),
     Identity("service_role", "service_role", {"role": "service_role"}),
+    # A gateway host's login role is a member of it (deploy/gateways.md); it has no JWT.
+    Identity("mission_pipeline_writer", "mission_pipeline_writer", None),
 )
-READERS = {"authenticated a@supliful.com", "authenticated A@SUPLIFUL.COM", "service_role"}
-WRITERS = {"service_role"}
+WRITERS = {"service_role", "mission_pipeline_writer"}
+READERS = {"authenticated a@supliful.com", "authenticated A@SUPLIFUL.COM", *WRITERS}
 
 
 def expected(identity: Identity, operation: str) -> bool:
-    """The policy: only @supliful.com users (and service_role) read; only service_role writes."""
+    """The policy: only @supliful.com users and the writers read; only service_role and the gateways'
+    writer role write."""
     return identity.label in (READERS if operation == "SELECT" else WRITERS)
 
 

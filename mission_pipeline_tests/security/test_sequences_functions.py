@@ -53,11 +53,12 @@ def test_the_matrix_covers_a_table_and_function_added_later(database: DatabaseTa
     assert not [w for w in wrong + wrong_reader if "later" not in w]
 
 
+# Each object's grants as a sorted list: a revoke and re-grant may only reorder them.
 _ACLS = """
-select c.oid::regclass::text, c.relacl::text from pg_class c
+select c.oid::regclass::text, array(select a::text from unnest(c.relacl) a order by 1) from pg_class c
 where c.relkind = 'S' and c.relnamespace = 'public'::regnamespace
 union all
-select p.oid::regprocedure::text, p.proacl::text from pg_proc p
+select p.oid::regprocedure::text, array(select a::text from unnest(p.proacl) a order by 1) from pg_proc p
 where p.pronamespace = 'mission_pipeline'::regnamespace
 order by 1
 """

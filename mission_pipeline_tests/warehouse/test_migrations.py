@@ -107,8 +107,13 @@ def test_every_table_has_row_level_security_and_the_read_policy(database: Databa
         "select tablename, cmd, roles::text[] from pg_policies where schemaname = 'public' order by 1",
     )
     public_tables = sorted(t.split(".", 1)[1] for t, _ in tables if t.startswith("public."))
-    assert [p[0] for p in policies] == public_tables
-    assert all(cmd == "SELECT" and roles == ["authenticated"] for _, cmd, roles in policies)
+    # Each table: the readers' policy and the gateways' writer role's, and no other.
+    assert sorted(p[0] for p in policies) == sorted(public_tables * 2)
+    for table in public_tables:
+        assert sorted((cmd, roles) for t, cmd, roles in policies if t == table) == [
+            ("ALL", ["mission_pipeline_writer"]),
+            ("SELECT", ["authenticated"]),
+        ], table
 
 
 def test_grants_are_explicit_select_for_authenticated_and_none_for_anon(database: DatabaseTarget) -> None:
@@ -135,8 +140,11 @@ def test_adopts_tables_the_setup_document_already_created(empty_database: Databa
     apply_migrations(empty_database)
     assert set(DASHBOARD_COLUMNS["agent_usage"]) <= set(_columns(empty_database, "agent_usage"))
     assert _unique_keys(empty_database, "agent_usage") == [["agent_id", "date"]]
-    policies = query(empty_database, "select policyname from pg_policies where tablename = 'agent_usage'")
-    assert policies == [("supliful.com users read",)]
+    # The permissive policy is gone: only the readers' and the gateways' writer role's remain.
+    policies = query(
+        empty_database, "select policyname from pg_policies where tablename = 'agent_usage' order by 1"
+    )
+    assert policies == [("mission-pipeline gateways write",), ("supliful.com users read",)]
 
 
 def test_versions_recorded_by_the_supabase_cli_count_as_applied(empty_database: DatabaseTarget) -> None:
