@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import socket
+import subprocess
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -28,8 +30,9 @@ from mission_pipeline.openclaw.problems import ProblemLog
 from mission_pipeline.openclaw.usage.read import read_usage_events
 from mission_pipeline.openclaw.workspaces import scan_workspace
 from mission_pipeline.warehouse.database import DatabaseTarget
+from mission_pipeline_tests.defs.test_gateway_writer import as_user
 from mission_pipeline_tests.deploy.conftest import PRODUCTION_YAML, DagsterDatabase
-from mission_pipeline_tests.deploy.gateways_harness import Deployment, clean_environment, wait_until
+from mission_pipeline_tests.deploy.gateways_harness import BIN, Deployment, clean_environment, wait_until
 from mission_pipeline_tests.fixtures.postgres import query
 
 pytestmark = [
@@ -47,6 +50,7 @@ EVERY_JOB = ["usage_job", "cron_job", "workspace_job"]
 TABLE_IDS = {"agent_usage": "agent_id", "cron_jobs": "job_id", "agent_workspaces": "agent_id"}
 PARTITION = {"usage_job": {"dagster/partition": DAY}}  # the tags of a job's runs
 TOKENS = ("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens")
+WRITER_PASSWORD = "gateway-writer:p@ss/word%"  # URL-special characters on purpose
 SENSOR_TICKS = """
 query ($selector: SensorSelector!, $after: Float) { sensorOrError(sensorSelector: $selector) {
     ... on Sensor { sensorState { ticks(afterTimestamp: $after) { status timestamp } } } } }
@@ -140,6 +144,39 @@ def deployment(tmp_path: Path, dagster_home: Path, dagster_database: DagsterData
 
 
 @pytest.fixture
+def gateway_databases(empty_database: DatabaseTarget, tmp_path: Path) -> Iterator[dict[str, dict[str, str]]]:
+    """deploy/gateways.md's database setup: the owner applies the migrations from the central host,
+    each gateway writes as a login role of its own in mission_pipeline_writer, AUTO_MIGRATE=false."""
+    migrate = subprocess.run(
+        [str(BIN / "mission-pipeline"), "migrate"],
+        env={**clean_environment(), "SUPABASE_DB_URL": empty_database.url},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert migrate.returncode == 0, migrate.stdout + migrate.stderr
+    roles = {gateway: f"mp_{gateway}_{uuid.uuid4().hex[:8]}" for gateway in GATEWAYS}
+    for role in roles.values():
+        query(
+            empty_database,
+            f"create role {role} login password '{WRITER_PASSWORD}' in role mission_pipeline_writer",
+        )
+    try:
+        yield {
+            gateway: {
+                "SUPABASE_DB_URL": as_user(empty_database, role, WRITER_PASSWORD).url,
+                "AUTO_MIGRATE": "false",
+            }
+            for gateway, role in roles.items()
+        }
+    finally:
+        for role in roles.values():
+            query(empty_database, f"drop role if exists {role}")
+
+
+@pytest.fixture
 def instance(
     dagster_home: Path, dagster_database: DagsterDatabase, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[dg.DagsterInstance]:
@@ -154,10 +191,11 @@ def start_gateways(
     deployment: Deployment,
     gateways: dict[str, str],
     copy_sample: Callable[[str], Path],
-    pipeline_url: str,
+    databases: dict[str, dict[str, str]],
     home: Path,
 ) -> dict[str, Path]:
-    """One code server per gateway (id -> sample version), each with its own copy of its sample."""
+    """One code server per gateway (id -> sample version), each with its own copy of its sample and
+    the database settings `databases` gives it."""
     states = {}
     for gateway, version in gateways.items():
         states[gateway] = copy_sample(version)
@@ -167,7 +205,7 @@ def start_gateways(
             **({} if gateway == DEFAULT else {"OPENCLAW_GATEWAY_ID": gateway}),
             "OPENCLAW_STATE_DIR": str(states[gateway]),
             "OPENCLAW_CLI": "off",
-            "SUPABASE_DB_URL": pipeline_url,
+            **databases[gateway],
             "USAGE_TIMEZONE": "UTC",
             "MISSION_PIPELINE_DATA_DIR": str(deployment.root / f"{gateway}-data"),
         }
@@ -179,9 +217,7 @@ def start_gateways(
 def run_all(deployment: Deployment, jobs: dict[str, list[str]]) -> dict[tuple[str, str], str]:
     """Queue each gateway's jobs (usage for DAY); every run must succeed. (gateway, job) -> run id."""
     run_ids = {
-        (gateway, job): deployment.submit(
-            gateway, job, {"dagster/partition": DAY} if job == "usage_job" else {}
-        )
+        (gateway, job): deployment.submit(gateway, job, PARTITION.get(job))
         for gateway, names in jobs.items()
         for job in names
     }
@@ -240,7 +276,9 @@ def test_one_gateway_runs_on_its_code_server(
 ) -> None:
     """A single-gateway deployment (no OPENCLAW_GATEWAY_ID): its jobs run on its code server."""
     gateways = {DEFAULT: GATEWAYS["vps2"]}
-    states = start_gateways(deployment, gateways, copy_sample, empty_database.url, dagster_home)
+    # deploy/README.md's single host: the owner's URL, migrations applied by the first run.
+    database = {DEFAULT: {"SUPABASE_DB_URL": empty_database.url}}
+    states = start_gateways(deployment, gateways, copy_sample, database, dagster_home)
     run_ids = run_all(deployment, {DEFAULT: EVERY_JOB})
     assert_rows_are_each_samples_own(empty_database, states)
     assert_each_ran_on_its_own_host(instance, run_ids, states, named=False)
@@ -257,12 +295,13 @@ def test_one_gateway_runs_on_its_code_server(
 )
 def test_two_gateways_each_sync_their_own_rows_on_their_own_host(
     empty_database: DatabaseTarget,  # first: it outlives the processes writing to it
+    gateway_databases: dict[str, dict[str, str]],
     deployment: Deployment,
     dagster_home: Path,
     instance: dg.DagsterInstance,
     copy_sample: Callable[[str], Path],
 ) -> None:
-    states = start_gateways(deployment, GATEWAYS, copy_sample, empty_database.url, dagster_home)
+    states = start_gateways(deployment, GATEWAYS, copy_sample, gateway_databases, dagster_home)
     run_ids = run_all(deployment, {gateway: EVERY_JOB for gateway in GATEWAYS})
     assert_rows_are_each_samples_own(empty_database, states)
     assert_each_ran_on_its_own_host(instance, run_ids, states, named=True)
