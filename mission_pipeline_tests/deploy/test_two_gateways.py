@@ -48,6 +48,13 @@ DEFAULT = "default"  # the gateway of a deployment that names none
 EVERY_JOB = ["usage_job", "cron_job", "workspace_job"]
 # Each dashboard table and the column holding its (qualified) id.
 TABLE_IDS = {"agent_usage": "agent_id", "cron_jobs": "job_id", "agent_workspaces": "agent_id"}
+# Each pipeline table and which of its rows are a gateway's: its gateway_id, or its qualified ids.
+RAW_TABLES = ("openclaw_usage_events", "openclaw_session_dumps", "cron_job_runs")
+GATEWAY_ROWS = {
+    **{table: "gateway_id = %(gateway)s" for table in RAW_TABLES},
+    **{table: f"{key} like %(qualified)s" for table, key in TABLE_IDS.items()},
+    "agent_usage_by_model": "agent_id like %(qualified)s",
+}
 PARTITION = {"usage_job": {"dagster/partition": DAY}}  # the tags of a job's runs
 TOKENS = ("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens")
 WRITER_PASSWORD = "gateway-writer:p@ss/word%"  # URL-special characters on purpose
@@ -67,10 +74,8 @@ def local_ids(gateway: str, rows: set[tuple[Any, ...]]) -> set[tuple[Any, ...]]:
 
 def expected_usage(state: Path) -> tuple[int, set[tuple[Any, ...]]]:
     """The sample's calls of DAY read directly, and each agent's token sums."""
-    start = dt.datetime.fromisoformat(f"{DAY}T00:00:00+00:00")
-    events = list(
-        read_usage_events(state, start=start, end=start + dt.timedelta(days=1), problems=ProblemLog())
-    )
+    start, end = DAY_WINDOW
+    events = list(read_usage_events(state, start=start, end=end, problems=ProblemLog()))
     sums: dict[str, list[int]] = {}
     for event in events:
         totals = sums.setdefault(event.agent_id, [0, 0, 0, 0])
@@ -80,6 +85,7 @@ def expected_usage(state: Path) -> tuple[int, set[tuple[Any, ...]]]:
 
 
 def expected_cron_jobs(state: Path) -> set[tuple[Any, ...]]:
+    """The sample's cron job ids, read from its store as a run with the CLI off reads them."""
     config = load_config(state, problems=ProblemLog())
     jobs = read_cron_jobs(
         state, cli_command=None, problems=ProblemLog(), jobs_path=cron_jobs_path(state, config)
@@ -88,9 +94,9 @@ def expected_cron_jobs(state: Path) -> set[tuple[Any, ...]]:
 
 
 def expected_workspace_files(state: Path) -> dict[tuple[str, str], Path]:
-    """(agent id, relative path) of every indexed workspace file -> the file."""
+    """(agent id, relative path) of every workspace file the index keeps (3 levels) -> the file."""
     agents, _complete = discover_agents_checked(state, problems=ProblemLog())
-    scans = [scan_workspace(agent.id, agent.workspace, problems=ProblemLog()) for agent in agents]
+    scans = [scan_workspace(a.id, a.workspace, max_depth=3, problems=ProblemLog()) for a in agents]
     return {(f.agent_id, f.file_path): scan.root / f.file_path for scan in scans for f in scan.files}
 
 
@@ -105,9 +111,9 @@ def table_rows(database: DatabaseTarget, gateway: str) -> dict[str, set[tuple[An
 
 
 def full_rows(database: DatabaseTarget, gateway: str) -> dict[str, list[tuple[Any, ...]]]:
-    """Every column of the gateway's rows (but created_at/updated_at), in a fixed order."""
+    """Every column of the gateway's rows of every table (but created_at/updated_at), in a fixed order."""
     found: dict[str, list[tuple[Any, ...]]] = {}
-    for table, key in TABLE_IDS.items():
+    for table, where in GATEWAY_ROWS.items():
         columns = query(
             database,
             "select column_name from information_schema.columns where table_schema = 'public'"
@@ -115,8 +121,8 @@ def full_rows(database: DatabaseTarget, gateway: str) -> dict[str, list[tuple[An
             (table,),
         )
         names = ", ".join(name for (name,) in columns)
-        statement = f"select {names} from {table} where {key} like %s order by {names}"
-        found[table] = query(database, statement, (f"{gateway}:%",))
+        statement = f"select {names} from {table} where {where} order by {names}"
+        found[table] = query(database, statement, {"gateway": gateway, "qualified": f"{gateway}:%"})
     return found
 
 
@@ -301,6 +307,7 @@ def test_two_gateways_each_sync_their_own_rows_on_their_own_host(
     instance: dg.DagsterInstance,
     copy_sample: Callable[[str], Path],
 ) -> None:
+    """deploy/gateways.md on one machine: vps1 (JSONL era) and vps2 (SQLite era), a code server each."""
     states = start_gateways(deployment, GATEWAYS, copy_sample, gateway_databases, dagster_home)
     run_ids = run_all(deployment, {gateway: EVERY_JOB for gateway in GATEWAYS})
     assert_rows_are_each_samples_own(empty_database, states)
@@ -308,6 +315,7 @@ def test_two_gateways_each_sync_their_own_rows_on_their_own_host(
 
     # A sync on vps1 never touches vps2's rows.
     vps2_before = full_rows(empty_database, "vps2")
+    assert all(vps2_before[table] for table in ("openclaw_usage_events", "agent_usage_by_model", *TABLE_IDS))
     vps1_before = table_rows(empty_database, "vps1")
     files = expected_workspace_files(states["vps1"])
     gone_file = sorted(files)[0]
@@ -316,6 +324,8 @@ def test_two_gateways_each_sync_their_own_rows_on_their_own_host(
     store = json.loads(jobs_json.read_text())
     gone_job = store["jobs"].pop(0)["id"]
     jobs_json.write_text(json.dumps(store))
+    assert gone_file in vps1_before["agent_workspaces"]
+    assert (gone_job,) in vps1_before["cron_jobs"]
     run_all(deployment, {"vps1": ["cron_job", "workspace_job"]})
     vps1_after = table_rows(empty_database, "vps1")
     assert vps1_after["agent_workspaces"] == vps1_before["agent_workspaces"] - {gone_file}
