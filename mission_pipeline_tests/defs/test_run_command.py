@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -176,3 +178,27 @@ def test_the_run_prices_with_the_pricing_file_the_environment_names(
         pipeline_env, "select distinct price_source from agent_usage_by_model where price_source is not null"
     )
     assert sources == [(str(prices),)]
+
+
+def test_a_gateway_runs_every_job_under_its_own_asset_keys(
+    copy_sample: Callable[[str], Path], pipeline_env: DatabaseTarget, tmp_path: Path
+) -> None:
+    """OPENCLAW_GATEWAY_ID is read when the definitions load, so it takes a process of its own."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SUPABASE", "OPENCLAW", "DAGSTER"))}
+    env.update(
+        SUPABASE_DB_URL=pipeline_env.url,
+        OPENCLAW_STATE_DIR=str(copy_sample("v2026.9.6")),
+        OPENCLAW_CLI="off",
+        OPENCLAW_GATEWAY_ID="vps2",
+        MISSION_PIPELINE_DATA_DIR=str(tmp_path / "data"),
+    )
+    command = [str(Path(sys.executable).with_name("mission-pipeline")), "run"]
+    run = subprocess.run(command, env=env, cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert query(pipeline_env, "select distinct gateway_id from openclaw_usage_events") == [("vps2",)]
+    agents = query(pipeline_env, "select agent_id, sum(message_count) from agent_usage group by 1 order by 1")
+    assert agents and all(agent.startswith("vps2:") for agent, _ in agents)
+    assert sum(int(calls) for _, calls in agents) == 54
+    for table, column in (("cron_jobs", "job_id"), ("agent_workspaces", "agent_id")):
+        ids = [value for (value,) in query(pipeline_env, f"select {column} from {table}")]
+        assert ids and all(value.startswith("vps2:") for value in ids), table

@@ -2,12 +2,13 @@
 
 import os
 import shlex
+import signal
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import dagster as dg
@@ -62,16 +63,37 @@ def serving_gateway(gateway: str, dagster_home: Path) -> Iterator[GrpcServerCode
         "DAGSTER_HOME": str(dagster_home),
         "MISSION_PIPELINE_ENV": "development",
     }
+    # A session of its own: the code server starts its gRPC server as a child, and both must go.
     server = subprocess.Popen(
-        unit_command(variables), cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        unit_command(variables),
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     origin = GrpcServerCodeLocationOrigin(host="127.0.0.1", port=port, location_name=gateway)
     try:
         wait_until_serving(origin, server)
         yield origin
     finally:
-        server.terminate()
-        server.wait(timeout=60)
+        stop(server)
+
+
+def stop(server: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to the server's process group, SIGKILL if it has not exited 30 s later (a loaded machine);
+    whatever of the group is left then (its gRPC server child) is killed too."""
+    try:
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            with suppress(ProcessLookupError):
+                os.killpg(server.pid, sig)
+            with suppress(subprocess.TimeoutExpired):
+                server.wait(timeout=30)
+                return
+        raise AssertionError(f"the code server (pid {server.pid}) outlived SIGKILL")
+    finally:
+        with suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGKILL)
 
 
 def test_the_units_command_serves_the_gateway_location(tmp_path: Path) -> None:

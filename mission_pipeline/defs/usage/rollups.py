@@ -58,7 +58,7 @@ def by_model_output(
         "pricing": pricing.source,
         "rates_applied": dg.MetadataValue.md(rates_applied(by_model)),
     }
-    return dg.Output(by_model, output_name=BY_MODEL.path[-1], metadata=metadata)
+    return dg.Output(by_model, output_name=BY_MODEL.to_python_identifier(), metadata=metadata)
 
 
 def roll_up_by_agent(by_model: pd.DataFrame) -> pd.DataFrame:
@@ -175,7 +175,9 @@ def agent_usage_rollups(
     if BY_AGENT in context.selected_asset_keys:
         single_day = len(context.partition_keys) == 1
         yield dg.Output(
-            usage, output_name=BY_AGENT.path[-1], metadata=usage_metadata(usage, single_day=single_day)
+            usage,
+            output_name=BY_AGENT.to_python_identifier(),
+            metadata=usage_metadata(usage, single_day=single_day),
         )
     if _TOKENS_NON_NEGATIVE.key in selected:
         yield checks.usage_tokens_non_negative(usage)
