@@ -294,11 +294,6 @@ def test_one_gateway_runs_on_its_code_server(
     assert deployment.location_statuses() == {DEFAULT: "PythonError"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="usage_job fails in a non-default gateway's location: defs/usage/rollups.py names its outputs "
-    "BY_MODEL.path[-1] / BY_AGENT.path[-1] ('agent_usage'), but prefixed keys make them 'vps1__agent_usage'",
-)
 def test_two_gateways_each_sync_their_own_rows_on_their_own_host(
     empty_database: DatabaseTarget,  # first: it outlives the processes writing to it
     gateway_databases: dict[str, dict[str, str]],
