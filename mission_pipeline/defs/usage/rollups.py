@@ -10,7 +10,7 @@ from typing import Any
 import dagster as dg
 import pandas as pd
 
-from mission_pipeline.defs.gateway import GATEWAY_ID, GATEWAY_TAG
+from mission_pipeline.defs.gateway import GATEWAY_ID, GATEWAY_TAG, where_it_ran
 from mission_pipeline.defs.resources import OpenClawResource, PricingResource
 from mission_pipeline.defs.retries import DATABASE_RETRY, retry_transient_only
 from mission_pipeline.defs.usage import checks, cost_check
@@ -47,13 +47,14 @@ def rates_applied(priced: pd.DataFrame) -> str:
 
 
 def by_model_output(
-    context: dg.AssetExecutionContext, by_model: pd.DataFrame, pricing: Pricing
+    context: dg.AssetExecutionContext, by_model: pd.DataFrame, pricing: Pricing, gateway_id: str
 ) -> dg.Output[pd.DataFrame]:
     """agent_usage_by_model's rows, with the models left unpriced and the rates every cost came from."""
     unpriced = sorted(set(by_model.loc[~by_model["priced"], "model"]))
     if unpriced:
         context.log.warning(f"no price for {', '.join(unpriced)}: tokens counted, cost left empty")
     metadata: dict[str, dg.RawMetadataValue] = {
+        **where_it_ran(gateway_id),
         "unpriced_models": ", ".join(unpriced) or "none",
         "pricing": pricing.source,
         "rates_applied": dg.MetadataValue.md(rates_applied(by_model)),
@@ -163,7 +164,7 @@ def agent_usage_rollups(
     by_model = priced_usage_by_model(warehouse, window, timezone, prices)
     selected = context.selected_asset_check_keys
     if BY_MODEL in context.selected_asset_keys:
-        yield by_model_output(context, by_model, prices)
+        yield by_model_output(context, by_model, prices, openclaw.gateway_id)
     if _ALL_MODELS_PRICED.key in selected:
         yield checks.all_models_priced(by_model, prices)
     if cost_check.SPEC.key in selected:
@@ -177,7 +178,7 @@ def agent_usage_rollups(
         yield dg.Output(
             usage,
             output_name=BY_AGENT.to_python_identifier(),
-            metadata=usage_metadata(usage, single_day=single_day),
+            metadata={**where_it_ran(openclaw.gateway_id), **usage_metadata(usage, single_day=single_day)},
         )
     if _TOKENS_NON_NEGATIVE.key in selected:
         yield checks.usage_tokens_non_negative(usage)
