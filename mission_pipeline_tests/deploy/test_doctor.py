@@ -33,8 +33,9 @@ from mission_pipeline_tests.deploy.conftest import (
     REPO,
     DagsterDatabase,
 )
+from mission_pipeline_tests.deploy.gateways_harness import free_port
 from mission_pipeline_tests.deploy.instigators import instigator_origin
-from mission_pipeline_tests.deploy.test_gateway_code_server import free_port, serving_gateway
+from mission_pipeline_tests.deploy.test_gateway_code_server import serving_gateway
 
 WORKSPACE = REPO / "workspace.yaml"
 

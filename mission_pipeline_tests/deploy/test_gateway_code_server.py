@@ -2,29 +2,21 @@
 
 import os
 import shlex
-import signal
-import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
 from dagster._core.remote_origin import GrpcServerCodeLocationOrigin
 
 from mission_pipeline_tests.deploy.conftest import REPO
+from mission_pipeline_tests.deploy.gateways_harness import Service, free_port
 from mission_pipeline_tests.deploy.systemd_units import one, parse_unit
 
 UNIT = REPO / "deploy" / "systemd" / "mission-pipeline-code-server.service"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def unit_command(variables: dict[str, str]) -> list[str]:
@@ -77,23 +69,7 @@ def serving_gateway(gateway: str, dagster_home: Path) -> Iterator[GrpcServerCode
         wait_until_serving(origin, server)
         yield origin
     finally:
-        stop(server)
-
-
-def stop(server: subprocess.Popen[bytes]) -> None:
-    """SIGTERM to the server's process group, SIGKILL if it has not exited 30 s later (a loaded machine);
-    whatever of the group is left then (its gRPC server child) is killed too."""
-    try:
-        for sig in (signal.SIGTERM, signal.SIGKILL):
-            with suppress(ProcessLookupError):
-                os.killpg(server.pid, sig)
-            with suppress(subprocess.TimeoutExpired):
-                server.wait(timeout=30)
-                return
-        raise AssertionError(f"the code server (pid {server.pid}) outlived SIGKILL")
-    finally:
-        with suppress(ProcessLookupError):
-            os.killpg(server.pid, signal.SIGKILL)
+        Service(gateway, server, Path(os.devnull)).stop()
 
 
 def test_the_units_command_serves_the_gateway_location(tmp_path: Path) -> None:
