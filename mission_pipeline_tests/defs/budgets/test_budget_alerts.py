@@ -5,8 +5,10 @@ from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
+import dagster as dg
 import pytest
 
+from mission_pipeline.definitions import defs
 from mission_pipeline_tests.defs.budgets.webhook_server import Webhook, webhook_server
 from mission_pipeline_tests.defs.project import ProjectRuns
 
@@ -157,3 +159,16 @@ def test_an_unusual_day_warns_once(project: ProjectRuns, webhook: Webhook) -> No
     assert project.run("budget_job").success
     assert project.run("budget_job").success
     assert [(a["agent_id"], a["day"]) for a in webhook.received] == [("main", DAY)]
+
+
+def test_every_write_of_agent_usage_asks_for_one_budget_run(project: ProjectRuns) -> None:
+    project.use_sample("v2026.9.6")
+    assert project.run("usage_job", partition=DAY).success
+    context = dg.build_sensor_context(instance=project.instance, definitions=defs)
+    sensor = defs.get_sensor_def("budget_sensor")
+    assert sensor.job_name == "budget_job"
+    first = sensor.evaluate_tick(context)
+    assert len(first.run_requests or []) == 1
+    # Nothing new written: nothing asked.
+    again = dg.build_sensor_context(instance=project.instance, cursor=first.cursor, definitions=defs)
+    assert not sensor.evaluate_tick(again).run_requests
