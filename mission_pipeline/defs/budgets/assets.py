@@ -80,11 +80,9 @@ def usage_budget_status(
     alert_webhook: AlertWebhookResource,
     usage_clock: UsageClockResource,
 ) -> Iterator[Any]:
-    """Each budget of usage_budgets in its current period: spent, limit, share used and forecast.
-
-    Alerts for the thresholds crossed and for unusual days are recorded in the outbox before this
-    asset's rows are written, then the outbox is delivered to ALERT_WEBHOOK_URL.
-    """
+    """Each budget of usage_budgets in its current period: spent, limit, share used and forecast."""
+    # Alerts for the thresholds crossed and for unusual days are recorded in the outbox before this
+    # asset's rows are written, then the outbox is delivered to ALERT_WEBHOOK_URL.
     as_of, timezone = usage_clock.now(), get_settings().usage_timezone
     link = alert_webhook.asset_link(STATUS)
     day = as_of.astimezone(ZoneInfo(timezone)).date()
