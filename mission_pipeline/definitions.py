@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from mission_pipeline.defs.budgets import definitions as budgets
 from mission_pipeline.defs.cron import definitions as cron
 from mission_pipeline.defs.env_resources import resources_from_env
 from mission_pipeline.defs.ops import definitions as ops
@@ -14,6 +15,7 @@ defs = dg.Definitions.merge(
     usage.defs,
     cron.defs,
     workspaces.defs,
+    budgets.defs,
     ops.defs,
     dg.Definitions(
         # Fed by SUPABASE_DB_URL, OPENCLAW_STATE_DIR, ... through dg.EnvVar (see env_resources).

@@ -109,6 +109,8 @@ def resources_from_env(
         openclaw_from_env(location, gateway_id=settings.openclaw_gateway_id),
         warehouse_from_env(settings, embedded_database=embedded_database),
         pricing=PricingResource(pricing_file=env_var_if_set("PRICING_FILE")),
-        alert_webhook=AlertWebhookResource(url=env_var_if_set("ALERT_WEBHOOK_URL")),
+        alert_webhook=AlertWebhookResource(
+            url=env_var_if_set("ALERT_WEBHOOK_URL"), ui_url=env_var_if_set("DAGSTER_UI_URL")
+        ),
         run_retention=retention,
     )

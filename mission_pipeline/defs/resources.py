@@ -1,5 +1,6 @@
 """Resources shared by every domain: OpenClaw's state, the warehouse and its IO manager."""
 
+import datetime as dt
 from pathlib import Path
 
 import dagster as dg
@@ -85,6 +86,27 @@ class AlertWebhookResource(dg.ConfigurableResource):  # type: ignore[type-arg]
     # A secret (the URL carries its token): the definitions feed it by dg.EnvVar, so the UI shows
     # the variable's name only.
     url: str | None = Field(default=None, description="ALERT_WEBHOOK_URL; unset: the log only.")
+    ui_url: str | None = Field(
+        default=None,
+        description="DAGSTER_UI_URL: the Dagster UI's address as its readers reach it; set, spend alerts "
+        "link to the asset they are about.",
+    )
+
+    def asset_link(self, key: dg.AssetKey) -> str | None:
+        """The UI page of asset `key`, when the UI's address is known."""
+        return f"{self.ui_url.rstrip('/')}/assets/{'/'.join(key.path)}" if self.ui_url else None
+
+
+class UsageClockResource(dg.ConfigurableResource):  # type: ignore[type-arg]
+    """The moment spend is judged at: the current budget period and the day checked for unusual spend."""
+
+    as_of: str | None = Field(
+        default=None,
+        description="An ISO 8601 time with its offset; unset: now. Set to replay a past moment.",
+    )
+
+    def now(self) -> dt.datetime:
+        return dt.datetime.fromisoformat(self.as_of) if self.as_of else dt.datetime.now(dt.UTC)
 
 
 class RunRetentionResource(dg.ConfigurableResource):  # type: ignore[type-arg]
@@ -117,6 +139,7 @@ def shared_resources(
     pricing: PricingResource | None = None,
     alert_webhook: AlertWebhookResource | None = None,
     run_retention: RunRetentionResource | None = None,
+    usage_clock: UsageClockResource | None = None,
 ) -> dict[str, object]:
     """Every resource of the definitions, defaults where not given; one warehouse so the target is
     resolved once per run."""
@@ -128,4 +151,5 @@ def shared_resources(
         "pricing": pricing or PricingResource(),
         "alert_webhook": alert_webhook or AlertWebhookResource(),
         "run_retention": run_retention or RunRetentionResource(),
+        "usage_clock": usage_clock or UsageClockResource(),
     }

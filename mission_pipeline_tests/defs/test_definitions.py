@@ -20,6 +20,7 @@ ASSET_GROUPS = {
     "cron_jobs": "cron",
     "cron_job_runs": "cron",
     "agent_workspaces": "workspaces",
+    "usage_budget_status": "budgets",
 }
 
 
@@ -33,7 +34,7 @@ def test_every_asset_check_is_described() -> None:
         f"{key.asset_key.to_user_string()}/{key.name}": graph.get_check_spec(key)
         for key in graph.asset_check_keys
     }
-    assert len(checks) == 10
+    assert len(checks) == 12
     assert [name for name, spec in checks.items() if not spec.description] == []
 
 

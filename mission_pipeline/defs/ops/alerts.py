@@ -3,16 +3,13 @@
 A job asks for it with the run tag `MONITORED_TAG` (see `defs.run_tags`); this module knows no job.
 """
 
-import json
-import urllib.error
-import urllib.request
-
 import dagster as dg
 
 from mission_pipeline.defs.resources import AlertWebhookResource
 from mission_pipeline.defs.run_tags import MONITORED, MONITORED_TAG
 from mission_pipeline.redaction import redact
 from mission_pipeline.settings import get_settings
+from mission_pipeline.webhook import post_webhook
 
 
 def failure_message(job_name: str, run_id: str, error: str | None) -> str:
@@ -40,20 +37,6 @@ def step_error(instance: dg.DagsterInstance, run_id: str) -> str | None:
                 error = error.cause
             return f"step {event.step_key}: {error.message}"
     return None
-
-
-def post_webhook(url: str, payload: dict[str, str], timeout: float = 10.0) -> str | None:
-    """POST JSON; returns a reason when it failed (never raises, never shows the URL)."""
-    request = urllib.request.Request(  # noqa: S310 - the operator configures an http(s) URL
-        url, data=json.dumps(payload).encode(), headers={"Content-Type": "application/json"}, method="POST"
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            return None if 200 <= response.status < 300 else f"HTTP {response.status}"
-    except urllib.error.HTTPError as exc:
-        return f"HTTP {exc.code}"
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        return type(exc).__name__
 
 
 # No job list: the sensor sees every failed run of this code location and the run's tags decide.

@@ -13,7 +13,7 @@ from mission_pipeline.definitions import defs
 from mission_pipeline.defs.run_tags import FREQUENT, MONITORED, MONITORED_TAG, RETENTION_TAG
 
 REPO = Path(__file__).resolve().parents[3]
-JOB_NAMES = ("usage_job", "usage_refresh_job", "cron_job", "workspace_job")
+JOB_NAMES = ("usage_job", "usage_refresh_job", "cron_job", "workspace_job", "budget_job")
 
 
 def test_the_operating_sensors_and_the_frequent_schedules_are_there() -> None:
@@ -35,6 +35,7 @@ def test_every_scheduled_job_says_by_tag_that_it_is_monitored_and_how_long_its_r
         "cron_job",
         "workspace_job",
         "usage_refresh_job",
+        "budget_job",
     }
 
 

@@ -1,0 +1,1 @@
+"""Spend guardrails in Dagster: the budget status asset, its checks, its job and sensor."""
