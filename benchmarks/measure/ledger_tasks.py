@@ -75,13 +75,14 @@ def copy_reference(
     from mission_pipeline.warehouse.database import DatabaseTarget
 
     frames = _ledger_frames(state, first, last)
+    # The frames' own columns (the ledger's, plus what event_frames adds such as gateway_id), in order.
+    columns = ", ".join(frames[0].columns) if frames else ", ".join(USAGE_EVENT_COLUMNS)
     rows = 0
     with open(csv_path, "w", encoding="utf-8", newline="") as handle:
         for frame in frames:
             frame.to_csv(handle, index=False, header=False, na_rep="\\N")
             rows += len(frame)
     del frames
-    columns = ", ".join(USAGE_EVENT_COLUMNS)
     target = DatabaseTarget.from_url(db_url)
     size = os.path.getsize(csv_path)
     times = []
