@@ -14,7 +14,7 @@ export UV_LINK_MODE := copy
 export MISSION_PIPELINE_DATA_DIR ?= $(CURDIR)/.data
 export DAGSTER_HOME ?= $(CURDIR)/.dagster
 
-.PHONY: help install run dev test test-fast test-year-ahead lint format openclaw-cli browser-deps faketime-deps bench bench-small migrate stop clean
+.PHONY: help install run dev test test-fast test-year-ahead lint format openclaw-cli ccusage-cli browser-deps faketime-deps bench bench-small migrate stop clean
 
 help:
 	@echo "make run    install, start the embedded PostgreSQL, migrate, materialize everything once, print the tables"
@@ -51,6 +51,12 @@ migrate: install
 openclaw-cli:
 	@if command -v npm >/dev/null 2>&1; then scripts/install-openclaw-cli.sh $(CURDIR)/.openclaw-cli; \
 	else echo "npm not found: OpenClaw contract tests will be skipped"; fi
+
+# ccusage (npm), the benchmark's reference reader of the JSONL transcripts, in .ccusage-cli/; without
+# npm the benchmark leaves its rows out and says so in the notes.
+ccusage-cli:
+	@if command -v npm >/dev/null 2>&1; then scripts/install-ccusage-cli.sh $(CURDIR)/.ccusage-cli; \
+	else echo "npm not found: the benchmark's ccusage reference will be skipped"; fi
 
 # Debian's Chromium for the browser test (mission_pipeline_tests/browser): installed as root or with
 # passwordless sudo; otherwise this says so and the test skips.
@@ -96,15 +102,15 @@ format: install
 # The benchmark (benchmarks/, a checkout only: the wheel leaves it out) at 5 agents, 365 days, 1M calls,
 # 100k files: ~16 min, ~6 GB in $TMPDIR; writes BENCHMARKS.md. Missed targets are findings, not failures;
 # it exits 1 only if totals differ.
-bench: install
+bench: install ccusage-cli
 	$(BIN)/python -m benchmarks
 
 # CI size (2 agents, 30 days, 20k calls, 5k files): ~1.5 min.
-bench-small: install
+bench-small: install ccusage-cli
 	$(BIN)/python -m benchmarks --scale small --output .bench/BENCHMARKS-small.md
 
 stop: install
 	$(BIN)/mission-pipeline embedded stop
 
 clean: stop
-	rm -rf $(VENV) $(TOOLS) .openclaw-cli .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(TOOLS) .openclaw-cli .ccusage-cli .mypy_cache .ruff_cache .pytest_cache
