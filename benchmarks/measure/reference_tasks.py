@@ -21,8 +21,9 @@ SQLITE3_SQL = (
 )
 
 
-def duckdb_reference(state: str, threads: int | None = None) -> dict[str, Any]:
-    """DuckDB's `read_json` over the same JSONL transcripts (live, .reset, .deleted), summed per agent/day."""
+def duckdb_reference(state: str, threads: int | None = None, archives: bool = True) -> dict[str, Any]:
+    """DuckDB's `read_json` over the same JSONL transcripts (live, .reset, .deleted), summed per agent/day;
+    without `archives`, over the live `<uuid>.jsonl` transcripts only (what ccusage reads)."""
     import duckdb
 
     conn = duckdb.connect()
@@ -35,6 +36,8 @@ def duckdb_reference(state: str, threads: int | None = None) -> dict[str, Any]:
         f"{base}/*/sessions/*.jsonl.reset.*",
         f"{base}/*/sessions/*.jsonl.deleted.*",
     ]
+    if not archives:
+        globs = globs[:1]
     globs = [g for g in globs if conn.execute("SELECT count(*) FROM glob(?)", [g]).fetchone()[0]]  # type: ignore[index]
     usage = (
         "STRUCT(input BIGINT, output BIGINT, cacheRead BIGINT, cacheWrite BIGINT, cost STRUCT(total DOUBLE))"

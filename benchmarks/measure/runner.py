@@ -44,14 +44,24 @@ def run_child(
     return _run(name, cmd, env=env, log=log, child=True)
 
 
-def run_command(name: str, cmd: list[str], *, log: Path | None = None, rss: bool = False) -> Outcome:
-    """Run an external reference command; its output is counted (lines, bytes), not kept. With `rss`,
-    under GNU time for its own peak RSS (a run for the figure, not for the time: time's fork costs)."""
-    return _run(name, cmd, env=None, log=log, child=False, rss=rss)
+def run_command(
+    name: str, cmd: list[str], *, log: Path | None = None, rss: bool = False, keep: bool = False
+) -> Outcome:
+    """Run an external reference command; its output is counted (lines, bytes) and, with `keep`, kept as
+    `data["stdout"]` (for a reference whose result is checked). With `rss`, under GNU time for its own
+    peak RSS (a run for the figure, not for the time: time's fork costs)."""
+    return _run(name, cmd, env=None, log=log, child=False, rss=rss, keep=keep)
 
 
 def _run(
-    name: str, cmd: list[str], *, env: dict[str, str] | None, log: Path | None, child: bool, rss: bool = False
+    name: str,
+    cmd: list[str],
+    *,
+    env: dict[str, str] | None,
+    log: Path | None,
+    child: bool,
+    rss: bool = False,
+    keep: bool = False,
 ) -> Outcome:
     err = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115
     # ru_maxrss keeps the RSS the child had before exec (a copy of ours): an external command's own peak
@@ -68,11 +78,14 @@ def _run(
         lines = 0
         size = 0
         result_line = b""
+        kept: list[bytes] = []
         for raw in proc.stdout:
             lines += 1
             size += len(raw)
             if child and raw.startswith(RESULT.encode()):
                 result_line = raw
+            elif keep:
+                kept.append(raw)
         _pid, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - started
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -83,6 +96,8 @@ def _run(
     if code != 0:
         raise ChildFailed(f"{name}: exit {code} ({' '.join(cmd[:4])} …); see {log}")
     data = json.loads(result_line[len(RESULT) :]) if child else {"lines": lines, "bytes": size}
+    if keep:
+        data["stdout"] = b"".join(kept).decode()
     peak = usage.ru_maxrss * 1024
     if child and data.get("peak_rss"):
         peak = int(data["peak_rss"])
