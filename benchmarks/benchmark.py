@@ -7,8 +7,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from benchmarks.comparisons import backfill, ledger_write, one_day, references, workspace_scan
+from benchmarks.comparisons import (
+    backfill,
+    ccusage_reference,
+    ledger_write,
+    one_day,
+    references,
+    workspace_scan,
+)
 from benchmarks.comparisons.backfill import BackfillRuns
+from benchmarks.comparisons.ccusage_reference import CcusageRuns
 from benchmarks.comparisons.ledger_write import LedgerRuns
 from benchmarks.comparisons.one_day import DayRuns
 from benchmarks.comparisons.references import ReferenceRuns
@@ -31,6 +39,7 @@ class Measured:
     day: dict[str, DayRuns]
     backfill: BackfillRuns
     references: ReferenceRuns
+    ccusage: CcusageRuns
     ledger: LedgerRuns
     scan: ScanRuns
 
@@ -54,6 +63,7 @@ def run(scale: Scale, work: Path, repeats: int, output: Path, scale_name: str) -
             day=one_day.measure(h, full, alone_last, alone_mid, last, mid, totals),
             backfill=backfill.measure(h, full, first, last, totals, days),
             references=references.measure(h, full, manifest),
+            ccusage=ccusage_reference.measure(h, full, manifest),
             ledger=ledger_write.measure(h, full, first, last, totals),
             scan=workspace_scan.measure(h, manifest),
         )
@@ -90,11 +100,12 @@ def _report(
         *day_rows,
         *backfill_rows,
         *references.describe(refs, calls),
+        *ccusage_reference.describe(measured.ccusage, measured.backfill.job["jsonl"].seconds, days),
         *ledger_rows,
         *workspace_scan.describe(measured.scan),
         _worst_rss_row(h.pipeline_rss),
     ]
-    notes = day_notes + backfill_notes + ledger_notes
+    notes = day_notes + backfill_notes + measured.ccusage.notes + ledger_notes
     data = data_lines(m, scale_name, h.repeats, gen_seconds, elapsed, last, mid)
     write_benchmarks(output, h.work, h.pg.version, data, rows, notes, h.checks)
 

@@ -20,7 +20,8 @@ ALL_CORRECT = (
 NOTES = [
     "- `find -maxdepth 3` only reads directory entries (getdents, d_type); the scan must also stat every file"
     " for its size and mtime, which `find -printf '%s %T@'` does too: that is the like-for-like reference.",
-    "- DuckDB runs on every core it sees; the pipeline is one Python thread.",
+    "- DuckDB runs on every core it sees, ccusage parses in Node worker threads; the pipeline is one Python"
+    " thread.",
     "- Peak RSS: a Python child's own `VmHWM`; an external command's from GNU time. PostgreSQL's memory is in"
     " neither (it is a separate server process).",
 ]

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from benchmarks.measure.ccusage_cli import installed_version
+
 
 def machine(postgres: str, extra: dict[str, str] | None = None) -> dict[str, str]:
     """CPU model, cores, memory, OS, and the versions of everything measured."""
@@ -62,6 +64,7 @@ def _versions() -> dict[str, str]:
         found["DuckDB"] = duckdb.__version__
     except ImportError:
         pass
+    found["ccusage"] = installed_version() or "absent (its rows are left out: `make ccusage-cli`)"
     try:
         version = subprocess.run(
             ["find", "--version"], capture_output=True, text=True, check=True
