@@ -78,7 +78,7 @@ def _check(got: TotalsJson, every_call: TotalsJson, live: TotalsJson) -> list[st
     bad_live = compare(got, live)
     tokens, cost = share(got, every_call, (1, 2, 3, 4)), share(got, every_call, (5,))
     lines = [
-        f"ccusage {installed_version()} (`pi daily`), per day over all agents (its report has no agent and"
+        f"ccusage {installed_version()}, `pi daily`, per day over all agents (its report has no agent and"
         " no call count), four token counts and recorded cost: "
         + (
             "equal to every call's totals on every day."

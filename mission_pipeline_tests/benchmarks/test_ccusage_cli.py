@@ -7,9 +7,14 @@ REPORT is real output of ccusage 19.0.3 (`pi daily --json --offline --timezone U
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
+from typing import cast
 
 import pytest
 
+from benchmarks.comparisons import ccusage_reference
+from benchmarks.generate import Manifest
+from benchmarks.harness import Harness
 from benchmarks.measure.ccusage_cli import ALL_AGENTS, ccusage_command, parse_daily, per_day, share
 from benchmarks.measure.totals import compare
 
@@ -92,3 +97,13 @@ def test_one_run_over_every_agents_sessions_folder(tmp_path: Path) -> None:
     assert cmd[1:3] == ["pi", "daily"]
     assert cmd[-2:] == ["--pi-path", f"{tmp_path}/agents/main/sessions,{tmp_path}/agents/max/sessions"]
     assert cmd[cmd.index("--timezone") + 1] == "UTC"
+
+
+def test_without_ccusage_installed_its_rows_are_left_out_with_a_note(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ccusage_reference, "CCUSAGE_CLI", tmp_path / "missing" / "ccusage")
+    manifest = cast(Manifest, SimpleNamespace(agents=["main"]))
+    runs = ccusage_reference.measure(cast(Harness, None), tmp_path, manifest)
+    assert ccusage_reference.describe(runs, 12.5, 365) == []
+    assert ["ccusage not measured" in note and "make ccusage-cli" in note for note in runs.notes] == [True]
