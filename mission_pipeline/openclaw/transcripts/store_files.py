@@ -91,10 +91,14 @@ class SessionFiles(TranscriptStore):
             return False
 
     def sections(self, reading: AgentReading, part: str) -> Generator[Section, None, None]:
-        for file in _session_files(reading):
+        files = _session_files(reading)
+        # Every file of the folder is named in `read_in_full`, pruned or not: a year's worth of paths,
+        # so the folder's relative path is made once and each file's by joining its name to it.
+        folder = relative(reading.state_dir, sessions_dir(reading.state_dir, reading.agent_id))
+        for file in files:
             if file.kind != part:
                 continue
-            rel = relative(reading.state_dir, file.path)
+            rel = f"{folder}/{file.name}"
             if _before_window(file, reading):
                 reading.read_in_full.add(rel)
                 continue
