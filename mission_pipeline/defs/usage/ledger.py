@@ -1,7 +1,9 @@
 """The raw usage ledger: every deduplicated assistant call, upserted by event id, never deleted."""
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -12,7 +14,10 @@ from mission_pipeline.defs.usage import checks
 from mission_pipeline.defs.usage.frames import LedgerTally, event_frames
 from mission_pipeline.defs.usage.partitions import daily_usage_asset
 from mission_pipeline.openclaw.problems import ProblemLog
+from mission_pipeline.openclaw.transcripts.line_index import LineIndex
+from mission_pipeline.openclaw.usage.batch import EventBatch
 from mission_pipeline.openclaw.usage.parallel import read_usage_batches, usable_cores
+from mission_pipeline.settings import get_settings
 from mission_pipeline.warehouse.io_manager import TableOutput
 from mission_pipeline.warehouse.resource import PostgresWarehouse
 
@@ -25,6 +30,12 @@ def read_workers(configured: int, span: dt.timedelta) -> int:
     if span <= PARALLEL_FROM:
         return 1
     return configured or usable_cores()
+
+
+def line_index_of(state_dir: Path) -> LineIndex:
+    """The state dir's transcript line index, kept in the pipeline's data folder between runs."""
+    digest = hashlib.sha256(str(state_dir.resolve()).encode()).hexdigest()[:16]
+    return LineIndex.load(get_settings().mission_pipeline_data_dir / "line-index" / f"{digest}.json")
 
 
 @daily_usage_asset(
@@ -56,9 +67,19 @@ def openclaw_usage_events(
     problems = ProblemLog(base=state_dir)
     tally = LedgerTally()
     workers = read_workers(openclaw.read_workers, window.end - window.start)
-    batches = read_usage_batches(
-        state_dir, workers=workers, start=window.start, end=window.end, problems=problems
-    )
+    index = line_index_of(state_dir) if workers == 1 else None
+
+    def batches() -> Iterator[EventBatch]:
+        yield from read_usage_batches(
+            state_dir,
+            workers=workers,
+            start=window.start,
+            end=window.end,
+            problems=problems,
+            line_index=index,
+        )
+        if index is not None and (error := index.save()):
+            context.log.warning(f"{error}; the next run reads those transcripts from their start")
 
     def summary() -> dict[str, Any]:
         return {
@@ -72,7 +93,7 @@ def openclaw_usage_events(
         }
 
     # Written by the IO manager as the chunks stream in, inside one transaction.
-    frames = event_frames(batches, tally=tally, gateway_id=openclaw.gateway_id)
+    frames = event_frames(batches(), tally=tally, gateway_id=openclaw.gateway_id)
     yield dg.Output(TableOutput(chunks=frames, summary=summary))
     yield checks.ledger_tokens_non_negative(warehouse, window)
     yield checks.source_lines_readable(problems)

@@ -26,8 +26,14 @@ from mission_pipeline.openclaw.transcripts.call_times import (
     file_latest,
 )
 from mission_pipeline.openclaw.transcripts.files import SessionFile, list_session_files, relative
-from mission_pipeline.openclaw.transcripts.jsonl import ArchiveError, iter_file_lines, session_began_ms
+from mission_pipeline.openclaw.transcripts.jsonl import (
+    ArchiveError,
+    Resume,
+    iter_file_lines,
+    session_began_ms,
+)
 from mission_pipeline.openclaw.transcripts.keys import file_era_keys
+from mission_pipeline.openclaw.transcripts.line_index import LineRecorder
 from mission_pipeline.openclaw.transcripts.reading import AgentReading, Section
 from mission_pipeline.openclaw.transcripts.sqlite import MARGIN_MS
 from mission_pipeline.openclaw.transcripts.store import ReadStep, TranscriptSource, TranscriptStore
@@ -103,17 +109,32 @@ class SessionFiles(TranscriptStore):
                 reading.read_in_full.add(rel)
                 continue
             key = reading.session_key(file.session_id)
-            lines = iter_file_lines(file.path, compressed=file.compressed)
+            resume, recorder = _resume(reading, rel, file)
+            position = recorder.position if recorder is not None else None
+            lines = iter_file_lines(file.path, compressed=file.compressed, start=resume, position=position)
             section = Section(escape_undecodable(rel), file.session_id, key, file.kind, lines)
+            section.observer = recorder
             try:
                 yield section
             except (ArchiveError, OSError) as exc:
                 reading.lines_stopped(section, exc)
             else:
                 reading.read_in_full.add(rel)
+                if recorder is not None:
+                    recorder.finish()
 
     def session_keys(self, reading: AgentReading) -> dict[str, str]:
         return file_era_keys(reading.state_dir, reading.agent_id, reading.problems)
+
+
+def _resume(reading: AgentReading, rel: str, file: SessionFile) -> tuple[Resume | None, LineRecorder | None]:
+    """Where the line index lets a plain file's read start (its lines before hold no call of the
+    window), and the recorder of this read; nothing without an index or for a compressed archive."""
+    index = reading.line_index
+    if index is None or file.compressed:
+        return None, None
+    start = reading.start_ms
+    return index.resume(rel, file.path, start if start is not None else -(2**62))
 
 
 def _before_window(file: SessionFile, reading: AgentReading) -> bool:

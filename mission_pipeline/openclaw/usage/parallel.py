@@ -25,6 +25,7 @@ from typing import IO, Any
 from mission_pipeline.openclaw.problems import ProblemLog
 from mission_pipeline.openclaw.transcripts import sources
 from mission_pipeline.openclaw.transcripts.files import agent_ids_in
+from mission_pipeline.openclaw.transcripts.line_index import LineIndex
 from mission_pipeline.openclaw.transcripts.store import read_passes
 from mission_pipeline.openclaw.usage.batch import EventBatch, batches
 from mission_pipeline.openclaw.usage.read import SeenIds, read_usage_events
@@ -50,12 +51,17 @@ def read_usage_batches(
     start: datetime | None = None,
     end: datetime | None = None,
     problems: ProblemLog,
+    line_index: LineIndex | None = None,
 ) -> Iterator[EventBatch]:
-    """`read_usage_events`' events in its order, in batches, read by `workers` processes (or here)."""
+    """`read_usage_events`' events in its order, in batches, read by `workers` processes (or here).
+
+    The `line_index` serves a read in this process only: a long read gains little from it.
+    """
     agents = agent_ids_in(state_dir, None)
     workers = min(workers, len(agents))
     if workers < 2:
-        yield from batches(read_usage_events(state_dir, start=start, end=end, problems=problems), BATCH)
+        events = read_usage_events(state_dir, start=start, end=end, problems=problems, line_index=line_index)
+        yield from batches(events, BATCH)
         return
     passes = len(read_passes(sources.STORES))
     started = [_Worker.start(state_dir, agents[i::workers], start, end) for i in range(workers)]

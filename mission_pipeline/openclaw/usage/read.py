@@ -21,6 +21,7 @@ from mission_pipeline.openclaw.problems import ProblemLog
 from mission_pipeline.openclaw.transcripts import sources
 from mission_pipeline.openclaw.transcripts.files import agent_ids_in
 from mission_pipeline.openclaw.transcripts.keys import CronKeys
+from mission_pipeline.openclaw.transcripts.line_index import LineIndex
 from mission_pipeline.openclaw.transcripts.store import TranscriptStore, read_passes
 from mission_pipeline.openclaw.usage.agent_reader import AgentReader
 from mission_pipeline.openclaw.usage.events import UsageEvent
@@ -34,13 +35,19 @@ def read_usage_events(
     start: datetime | None = None,
     end: datetime | None = None,
     problems: ProblemLog,
+    line_index: LineIndex | None = None,
 ) -> Iterator[UsageEvent]:
-    """Stream the model calls with `start <= occurred_at < end`, each `event_id` once."""
+    """Stream the model calls with `start <= occurred_at < end`, each `event_id` once.
+
+    With a `line_index`, plain transcripts are read from the last checkpoint before the window and
+    checkpoints are noted for the next read (the caller saves the index).
+    """
     window = TimeWindow.of(start, end)
     cron = CronKeys(state_dir, problems)
     stores = sources.STORES
     agents = [
-        AgentReader(state_dir, a, problems, window, cron, stores) for a in agent_ids_in(state_dir, agent_ids)
+        AgentReader(state_dir, a, problems, window, cron, stores, line_index)
+        for a in agent_ids_in(state_dir, agent_ids)
     ]
     seen = SeenIds()
     for steps in read_passes(stores):

@@ -63,7 +63,7 @@ def test_a_worker_that_dies_is_named_with_what_it_said(
     failing = tmp_path / "python"
     failing.write_text("#!/bin/sh\necho 'MemoryError: out of memory' >&2\nexit 3\n")
     failing.chmod(0o755)
-    monkeypatch.setattr(parallel.sys, "executable", str(failing))
+    monkeypatch.setattr("mission_pipeline.openclaw.usage.parallel.sys.executable", str(failing))
     with pytest.raises(WorkerFailed) as failed:
         _read_in_workers(sample_state(sample_version), 2)
     message = str(failed.value)
