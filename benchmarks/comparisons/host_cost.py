@@ -23,7 +23,7 @@ from benchmarks.report.host_cost_tables import cost_items, cpu_table, memory_tab
 
 # The state the processes watch: the file era, where the transcript sensor has the most sources.
 PROCESS_STATE = "jsonl"
-IDLE_SECONDS = 150.0
+IDLE_SECONDS = 120.0
 SHIPPED = Layout(
     "systemd units as shipped",
     {

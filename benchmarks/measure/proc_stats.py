@@ -34,11 +34,14 @@ def parse_rollup(text: str) -> tuple[int, int | None]:
 
 
 def parse_stat_cpu(text: str, ticks_per_second: int) -> float:
-    """utime + stime in seconds from /proc/<pid>/stat (fields 14 and 15; the command may hold spaces,
-    so they are counted after its closing parenthesis)."""
+    """CPU seconds of a process and of its children that ended and were waited for, from
+    /proc/<pid>/stat: utime, stime, cutime, cstime (fields 14 to 17; the command may hold spaces and
+    parentheses, so fields are counted after its last closing parenthesis). The children's share
+    matters: dagster-daemon replaces its code server every minute, and the old one's CPU would
+    otherwise vanish with it."""
     after = text[text.rindex(")") + 2 :].split()
-    # after[0] is field 3 (state): utime, stime are fields 14 and 15.
-    return (int(after[11]) + int(after[12])) / ticks_per_second
+    # after[0] is field 3 (state): fields 14 to 17 are after[11:15].
+    return sum(int(x) for x in after[11:15]) / ticks_per_second
 
 
 def parse_status_rss(text: str) -> int:

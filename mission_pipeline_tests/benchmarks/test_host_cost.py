@@ -27,9 +27,10 @@ def test_rollup_without_pss_gives_none() -> None:
 
 
 def test_stat_cpu_counts_fields_after_a_command_with_spaces_and_parentheses() -> None:
-    # pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime ...
-    stat = "4242 (dagster (api) grpc) S 1 4242 4242 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 3 0"
-    assert parse_stat_cpu(stat, 100) == pytest.approx(3.0)
+    # pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime
+    # cutime cstime ...: the children waited for count too.
+    stat = "4242 (dagster (api) grpc) S 1 4242 4242 0 -1 4194560 100 0 0 0 250 50 80 20 20 0 3 0"
+    assert parse_stat_cpu(stat, 100) == pytest.approx(4.0)
 
 
 def test_status_rss_is_zero_for_a_process_without_memory() -> None:
