@@ -76,7 +76,10 @@ def cost_items(
             rate = cpu / figures.idle_seconds
             items.append(
                 CostItem(
-                    f"idle {process} ({figures.layout})", dict.fromkeys(layouts, rate), DAY, figures.layout
+                    f"idle {process} ({figures.layout}), per second",
+                    dict.fromkeys(layouts, rate),
+                    DAY,
+                    figures.layout,
                 )
             )
     return items

@@ -61,7 +61,7 @@ def test_items_scale_each_event_by_how_often_it_happens_a_day() -> None:
     assert by_name["openclaw_usage_sensor tick"].daily("sqlite") == pytest.approx(0.1 * 288)
     assert by_name["budget_sensor tick"].daily("sqlite") == pytest.approx(0.1 * 1440)
     assert by_name["usage_job run (steps)"].daily("sqlite") == pytest.approx(2.0)
-    assert by_name["idle daemon (shipped)"].daily("sqlite") == pytest.approx(864.0)
+    assert by_name["idle daemon (shipped), per second"].daily("sqlite") == pytest.approx(864.0)
     shared = 0.1 * sum(TICKS_PER_DAY.values()) + (2.0 + 4.0) * sum(RUNS_PER_DAY.values())
     assert daily_total(items, "shipped", "sqlite") == pytest.approx(shared + 864.0)
     assert daily_total(items, "lean", "sqlite") == pytest.approx(shared + 432.0)
