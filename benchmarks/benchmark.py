@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from benchmarks.comparisons import backfill, ledger_write, one_day, references, workspace_scan
+from benchmarks.comparisons import backfill, host_cost, ledger_write, one_day, references, workspace_scan
 from benchmarks.comparisons.backfill import BackfillRuns
+from benchmarks.comparisons.host_cost import HostRuns
 from benchmarks.comparisons.ledger_write import LedgerRuns
 from benchmarks.comparisons.one_day import DayRuns
 from benchmarks.comparisons.references import ReferenceRuns
@@ -33,6 +34,7 @@ class Measured:
     references: ReferenceRuns
     ledger: LedgerRuns
     scan: ScanRuns
+    host: HostRuns
 
 
 def run(scale: Scale, work: Path, repeats: int, output: Path, scale_name: str) -> int:
@@ -56,6 +58,7 @@ def run(scale: Scale, work: Path, repeats: int, output: Path, scale_name: str) -
             references=references.measure(h, full, manifest),
             ledger=ledger_write.measure(h, full, first, last, totals),
             scan=workspace_scan.measure(h, manifest),
+            host=host_cost.measure(h, full, last),
         )
     finally:
         h.pg.stop()
@@ -101,7 +104,27 @@ def _report(
     ]
     notes = day_notes + backfill_notes + ledger_notes
     data = data_lines(m, scale_name, h.repeats, gen_seconds, elapsed, last, mid)
-    write_benchmarks(output, h.work, h.pg.version, data, rows, notes, h.checks)
+    write_benchmarks(
+        output, h.work, h.pg.version, data, rows, notes, h.checks, [host_cost.describe(measured.host)]
+    )
+
+
+def run_host_only(scale: Scale, work: Path, repeats: int, output: Path, scale_name: str) -> int:
+    """Only the host's steady cost (`--only host`), on the same data; 1 if any check failed."""
+    started = time.perf_counter()
+    manifest, gen_seconds = history(scale, work)
+    last = date.fromisoformat(manifest.last_day)
+    first = date.fromisoformat(manifest.first_day)
+    mid = first + timedelta(days=(last - first).days // 2)
+    progress("starting the embedded PostgreSQL")
+    h = Harness(scale, work, repeats, Warehouse(work / "pg" / "pgdata"))
+    try:
+        host = host_cost.measure(h, work / "history", last)
+    finally:
+        h.pg.stop()
+    data = data_lines(manifest, scale_name, repeats, gen_seconds, time.perf_counter() - started, last, mid)
+    write_benchmarks(output, h.work, h.pg.version, data, [], [], h.checks, [host_cost.describe(host)])
+    return 1 if h.checks else 0
 
 
 def _worst_rss_row(pipeline_rss: list[tuple[str, int]]) -> Row:

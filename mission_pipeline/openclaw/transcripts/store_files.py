@@ -54,9 +54,11 @@ class SessionFiles(TranscriptStore):
         except OSError:
             unlisted.append(relative(state_dir, folder))
             return []
+        # One relative path for the folder, not one per file: a long history has tens of thousands.
+        prefix = relative(state_dir, folder) + "/"
         return [
             TranscriptSource(
-                relative(state_dir, file.path),
+                prefix + file.name,
                 agent_id,
                 file.kind,
                 f"size={file.size};mtime_ns={file.mtime_ns}",
