@@ -75,17 +75,18 @@ def copy_reference(
 ) -> dict[str, Any]:
     """PostgreSQL's own `COPY ... FROM STDIN (FORMAT csv)` of the same ledger rows into the same (empty)
     table; `repeats` times, emptied between."""
-    from mission_pipeline.openclaw.usage.events import USAGE_EVENT_COLUMNS
     from mission_pipeline.warehouse.database import DatabaseTarget
 
     frames = _ledger_frames(state, first, last)
+    # The frames' own columns, as the IO manager writes them (the ledger's fields and gateway_id).
+    names = [str(c) for c in frames[0].columns]
     rows = 0
     with open(csv_path, "w", encoding="utf-8", newline="") as handle:
         for frame in frames:
             frame.to_csv(handle, index=False, header=False, na_rep="\\N")
             rows += len(frame)
     del frames
-    columns = ", ".join(USAGE_EVENT_COLUMNS)
+    columns = ", ".join(names)
     target = DatabaseTarget.from_url(db_url)
     size = os.path.getsize(csv_path)
     times = []
