@@ -79,7 +79,9 @@ def describe(day: dict[str, DayRuns], days: int, last: date, mid: date) -> tuple
             f"{name}, {last}: usage_job with history {spread(runs.job_hist)} s, alone"
             f" {spread(runs.job_alone)} s; reader with history {spread(runs.read_hist)} s, alone"
             f" {spread(runs.read_alone)} s (min–max of {len(runs.job_hist)});"
-            f" steps of one run with history: {step_times(runs.job_hist[0])}."
+            f" steps of one run with history: {step_times(runs.job_hist[0])}. The job keeps its transcript"
+            " line index between its runs, as the nightly run does (the first run builds it: the slowest of"
+            " the spread); the reader-only rows read without one."
         )
         rows.append(
             Row(

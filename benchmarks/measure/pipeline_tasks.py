@@ -5,6 +5,7 @@ Heavy imports happen inside each task, after the child started and before its cl
 
 from __future__ import annotations
 
+import resource
 import time
 import warnings
 from pathlib import Path
@@ -44,7 +45,21 @@ def job(first: str, last: str) -> dict[str, Any]:
             elif event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE") and event.step_key in begun:
                 steps[event.step_key] = round(entry.timestamp - begun[event.step_key], 3)
         failures = [str(e.event_specific_data)[:2000] for e in result.all_events if e.is_step_failure]
-    return {"seconds": seconds, "success": result.success, "steps": steps, "failures": failures}
+        processes = [
+            m.metadata["reader_processes"].value
+            for m in result.asset_materializations_for_node("openclaw_usage_events")
+            if "reader_processes" in m.metadata
+        ]
+    # The reader's worker processes are this process's children: their largest peak, in bytes.
+    worker_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    return {
+        "seconds": seconds,
+        "success": result.success,
+        "steps": steps,
+        "failures": failures,
+        "reader_processes": processes[0] if processes else None,
+        "worker_rss": worker_rss,
+    }
 
 
 def read(state: str, first: str, last: str) -> dict[str, Any]:

@@ -23,6 +23,7 @@ class Outcome:
     data: dict[str, Any]
     wall: float
     max_rss: int  # bytes
+    cpu: float = 0.0  # the process's own user + system seconds, from its rusage
     ok: bool = True
     notes: list[str] = field(default_factory=list)
 
@@ -108,4 +109,4 @@ def _run(
             pass
         finally:
             os.unlink(rss_file)
-    return Outcome(name, data, wall, peak)
+    return Outcome(name, data, wall, peak, cpu=usage.ru_utime + usage.ru_stime)

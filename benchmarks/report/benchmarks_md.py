@@ -73,16 +73,21 @@ def write_benchmarks(
     rows: list[Row],
     notes: list[str],
     checks: list[str],
+    extra: list[tuple[str, list[str]]] | None = None,
 ) -> None:
-    """Write `output` (Markdown) and `work/results.json`; print the table and any failed check."""
+    """Write `output` (Markdown) and `work/results.json`; print the table and any failed check. `extra`
+    sections (a comparison with tables of its own) come after the main table."""
     sections = [
+        *(extra or []),
         ("Correctness of every run", ["- " + c for c in checks] or [ALL_CORRECT]),
-        ("Notes", ["- " + n for n in notes] + NOTES),
+        ("Notes", ["- " + n for n in notes] + (NOTES if rows else [])),
     ]
     rep = Report("Benchmarks", machine(postgres, {"Code measured": code_version()}), data, rows, sections)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(rep.markdown(), encoding="utf-8")
     print(rep.text_table())
+    for heading, lines in extra or []:
+        print(f"\n{heading}\n" + "\n".join(lines))
     for c in checks:
         print("CHECK FAILED:", c)
     progress(f"wrote {output}")

@@ -44,7 +44,9 @@ class Report:
         out += [_INTRO, "", "## Machine", ""]
         out += [f"- {k}: {v}" for k, v in self.machine.items()]
         out += ["", "## Data", ""] + [f"- {line}" for line in self.data]
-        out += ["", "## Results", "", self.table(), ""]
+        out += [""]
+        if self.rows:  # a run of one comparison with tables of its own (`--only`) has none
+            out += ["## Results", "", self.table(), ""]
         for heading, lines in self.sections:
             out += [f"## {heading}", "", *lines, ""]
         return "\n".join(out).rstrip() + "\n"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 from dotenv import dotenv_values
@@ -68,16 +69,14 @@ def openclaw_from_env(
     `gateway_id` is the load-time OPENCLAW_GATEWAY_ID (it also names the asset keys), not a dg.EnvVar.
     """
     cli = env_var_if_set("OPENCLAW_CLI") or "auto"
+    workers = dg.EnvVar.int("OPENCLAW_READ_WORKERS") if env_var_if_set("OPENCLAW_READ_WORKERS") else 0
+    common: dict[str, Any] = {"cli": cli, "gateway_id": gateway_id, "read_workers": workers}
     if location is not None:
-        return OpenClawResource(
-            state_dir=str(location.path), state_dir_origin=location.origin, cli=cli, gateway_id=gateway_id
-        )
+        return OpenClawResource(state_dir=str(location.path), state_dir_origin=location.origin, **common)
     state_dir = env_var_if_set("OPENCLAW_STATE_DIR")
     if state_dir is None:
-        return OpenClawResource(cli=cli, gateway_id=gateway_id)
-    return OpenClawResource(
-        state_dir=state_dir, state_dir_origin="from OPENCLAW_STATE_DIR", cli=cli, gateway_id=gateway_id
-    )
+        return OpenClawResource(**common)
+    return OpenClawResource(state_dir=state_dir, state_dir_origin="from OPENCLAW_STATE_DIR", **common)
 
 
 def warehouse_from_env(settings: Settings, *, embedded_database: str = DEFAULT_DATABASE) -> PostgresWarehouse:

@@ -36,6 +36,12 @@ class OpenClawResource(dg.ConfigurableResource):  # type: ignore[type-arg]
         description='OpenClaw\'s CLI (OPENCLAW_CLI): "auto" (openclaw on PATH), "off", or the path of '
         "the openclaw executable.",
     )
+    read_workers: int = Field(
+        default=0,
+        ge=0,
+        description="Processes that parse transcripts for a read longer than a week, such as a "
+        "backfill (OPENCLAW_READ_WORKERS): 0 is one per usable core, 1 reads in the step's own process.",
+    )
     gateway_id: str = Field(
         default=DEFAULT_GATEWAY,
         description="The gateway these files belong to (OPENCLAW_GATEWAY_ID): every row read from them "

@@ -39,6 +39,12 @@ class ProblemLog:
         if len(self._items) < self._keep:
             self._items.append(Problem(self._display(path), _one_line(message), line=line, row=row))
 
+    def absorb(self, items: list[Problem], count: int) -> None:
+        """Problems another process collected: `count` in all, `items` the ones it kept, in order."""
+        room = max(self._keep - len(self._items), 0)
+        self._items.extend(items[:room])
+        self.count += count
+
     def _display(self, path: Path | str) -> str:
         path = Path(path)
         if self._base is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
+from operator import attrgetter
 from pathlib import Path
 from typing import Literal, NamedTuple
 
@@ -40,6 +41,10 @@ class SessionFile(NamedTuple):
     def path(self) -> Path:
         """The file's path (built on demand: most files of a long history are pruned unread)."""
         return self.folder / self.name
+
+
+# Plain session files first, then forks, each by name (a C key: this sorts every file of the history).
+_FORKS_LAST = attrgetter("fork", "name")
 
 
 def classify_session_file(name: str) -> tuple[FileKind, str, bool] | None:
@@ -88,7 +93,7 @@ def list_session_files(sessions_dir: Path) -> list[SessionFile]:
                     stat.st_mtime_ns,
                 )
             )
-    found.sort(key=lambda f: (f.fork, f.name))
+    found.sort(key=_FORKS_LAST)
     return found
 
 

@@ -28,6 +28,9 @@ MAX_LINE_BYTES = 16 << 20
 Line = tuple[int, bytes | None]
 """(1-based line number, the line without its newline) or (number, None) when it was too long."""
 
+Resume = tuple[int, int]
+"""Where to start reading a plain file: (byte offset of a line start, number of lines before it)."""
+
 
 class ArchiveError(Exception):
     """A compressed transcript could not be decompressed to its end."""
@@ -38,11 +41,22 @@ def open_transcript(path: Path) -> BinaryIO:
     return open(path, "rb")
 
 
-def iter_file_lines(path: Path, *, compressed: bool) -> Generator[Line, None, None]:
-    """Every line of a transcript file (raises OSError or ArchiveError where reading stops)."""
+def iter_file_lines(
+    path: Path, *, compressed: bool, start: Resume | None = None, position: list[int] | None = None
+) -> Generator[Line, None, None]:
+    """Every line of a transcript file (raises OSError or ArchiveError where reading stops).
+
+    A plain file may be read from a line boundary on (`start`: its byte offset and the number of
+    lines before it); `position` then follows each newline read (see `split_lines`).
+    """
     with open_transcript(path) as handle:
-        chunks = _zstd_chunks(handle) if compressed else _raw_chunks(handle)
-        yield from split_lines(chunks)
+        if compressed:
+            yield from split_lines(_zstd_chunks(handle))
+            return
+        offset, number = start if start is not None else (0, 0)
+        if offset:
+            handle.seek(offset)
+        yield from split_lines(_raw_chunks(handle), number=number, offset=offset, position=position)
 
 
 def iter_blob_lines(blob: bytes, *, compressed: bool) -> Iterator[Line]:
@@ -104,9 +118,15 @@ def unwrap_cold_records(lines: Iterable[Line]) -> Iterator[Line]:
             yield number, event.encode("utf-8", "surrogatepass")
 
 
-def split_lines(chunks: Iterable[bytes]) -> Iterator[Line]:
-    """Split a byte stream into numbered lines; blank lines are skipped but still numbered."""
-    number = 0
+def split_lines(
+    chunks: Iterable[bytes], *, number: int = 0, offset: int = 0, position: list[int] | None = None
+) -> Iterator[Line]:
+    """Split a byte stream into numbered lines; blank lines are skipped but still numbered.
+
+    `number` lines and `offset` bytes came before the stream. With `position`, at each newline
+    `position` becomes [the offset just past it, the lines up to it], before the line is yielded (never
+    for a last line without one: it may still be being written).
+    """
     pending: list[bytes] = []
     pending_size = 0
     overflow = False
@@ -124,6 +144,8 @@ def split_lines(chunks: Iterable[bytes]) -> Iterator[Line]:
                 break
             number += 1
             piece = chunk[start:end]
+            if position is not None:
+                position[0], position[1] = offset + end + 1, number
             if overflow or pending_size + len(piece) > MAX_LINE_BYTES:
                 yield number, None
             else:
@@ -132,6 +154,7 @@ def split_lines(chunks: Iterable[bytes]) -> Iterator[Line]:
                     yield number, line.rstrip(b"\r")
             pending, pending_size, overflow = [], 0, False
             start = end + 1
+        offset += len(chunk)
     if overflow:
         yield number + 1, None
     elif pending:

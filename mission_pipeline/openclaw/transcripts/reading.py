@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from mission_pipeline.openclaw.problems import ProblemLog
 from mission_pipeline.openclaw.transcripts.jsonl import ArchiveError
 from mission_pipeline.openclaw.transcripts.keys import CronKeys
+from mission_pipeline.openclaw.transcripts.line_index import LineIndex, LineRecorder
 
 if TYPE_CHECKING:
     from mission_pipeline.openclaw.transcripts.store import TranscriptStore
@@ -43,7 +44,7 @@ class Section:
     read before the error is thrown into the store (0 when none was).
     """
 
-    __slots__ = ("lines", "path", "read_to", "row", "session_id", "session_key", "source")
+    __slots__ = ("lines", "observer", "path", "read_to", "row", "session_id", "session_key", "source")
 
     def __init__(
         self,
@@ -57,9 +58,13 @@ class Section:
         self.path, self.session_id, self.session_key, self.source = path, session_id, session_key, source
         self.lines, self.row = lines, row
         self.read_to = 0
+        self.observer: LineRecorder | None = None
+        """Told of each call read and each unreadable line, when the store keeps a line index."""
 
     def problem(self, problems: ProblemLog, message: str, position: int) -> None:
         """Report a problem at one position of this section."""
+        if self.observer is not None:
+            self.observer.unreadable()
         if self.row is None:
             problems.add(self.path, message, line=position)
         else:
@@ -77,8 +82,11 @@ class AgentReading:
         window_ms: tuple[int | None, int | None],
         cron: CronKeys,
         stores: Sequence[TranscriptStore],
+        line_index: LineIndex | None = None,
     ) -> None:
         self.state_dir, self.agent_id, self.problems = state_dir, agent_id, problems
+        self.line_index = line_index
+        """Checkpoints of plain transcripts kept between runs (`line_index`), if the caller keeps them."""
         self.start_ms, self.end_ms = window_ms
         self.read_in_full: set[str] = set()
         """Sources (paths relative to the state dir) read to their end, or pruned as holding no

@@ -26,8 +26,14 @@ from mission_pipeline.openclaw.transcripts.call_times import (
     file_latest,
 )
 from mission_pipeline.openclaw.transcripts.files import SessionFile, list_session_files, relative
-from mission_pipeline.openclaw.transcripts.jsonl import ArchiveError, iter_file_lines, session_began_ms
+from mission_pipeline.openclaw.transcripts.jsonl import (
+    ArchiveError,
+    Resume,
+    iter_file_lines,
+    session_began_ms,
+)
 from mission_pipeline.openclaw.transcripts.keys import file_era_keys
+from mission_pipeline.openclaw.transcripts.line_index import LineRecorder
 from mission_pipeline.openclaw.transcripts.reading import AgentReading, Section
 from mission_pipeline.openclaw.transcripts.sqlite import MARGIN_MS
 from mission_pipeline.openclaw.transcripts.store import ReadStep, TranscriptSource, TranscriptStore
@@ -48,9 +54,11 @@ class SessionFiles(TranscriptStore):
         except OSError:
             unlisted.append(relative(state_dir, folder))
             return []
+        # One relative path for the folder, not one per file: a long history has tens of thousands.
+        prefix = relative(state_dir, folder) + "/"
         return [
             TranscriptSource(
-                relative(state_dir, file.path),
+                prefix + file.name,
                 agent_id,
                 file.kind,
                 f"size={file.size};mtime_ns={file.mtime_ns}",
@@ -91,25 +99,44 @@ class SessionFiles(TranscriptStore):
             return False
 
     def sections(self, reading: AgentReading, part: str) -> Generator[Section, None, None]:
-        for file in _session_files(reading):
+        files = _session_files(reading)
+        # Every file of the folder is named in `read_in_full`, pruned or not: a year's worth of paths,
+        # so the folder's relative path is made once and each file's by joining its name to it.
+        folder = relative(reading.state_dir, sessions_dir(reading.state_dir, reading.agent_id))
+        for file in files:
             if file.kind != part:
                 continue
-            rel = relative(reading.state_dir, file.path)
+            rel = f"{folder}/{file.name}"
             if _before_window(file, reading):
                 reading.read_in_full.add(rel)
                 continue
             key = reading.session_key(file.session_id)
-            lines = iter_file_lines(file.path, compressed=file.compressed)
+            resume, recorder = _resume(reading, rel, file)
+            position = recorder.position if recorder is not None else None
+            lines = iter_file_lines(file.path, compressed=file.compressed, start=resume, position=position)
             section = Section(escape_undecodable(rel), file.session_id, key, file.kind, lines)
+            section.observer = recorder
             try:
                 yield section
             except (ArchiveError, OSError) as exc:
                 reading.lines_stopped(section, exc)
             else:
                 reading.read_in_full.add(rel)
+                if recorder is not None:
+                    recorder.finish()
 
     def session_keys(self, reading: AgentReading) -> dict[str, str]:
         return file_era_keys(reading.state_dir, reading.agent_id, reading.problems)
+
+
+def _resume(reading: AgentReading, rel: str, file: SessionFile) -> tuple[Resume | None, LineRecorder | None]:
+    """Where the line index lets a plain file's read start (its lines before hold no call of the
+    window), and the recorder of this read; nothing without an index or for a compressed archive."""
+    index = reading.line_index
+    if index is None or file.compressed:
+        return None, None
+    start = reading.start_ms
+    return index.resume(rel, file.path, start if start is not None else -(2**62))
 
 
 def _before_window(file: SessionFile, reading: AgentReading) -> bool:

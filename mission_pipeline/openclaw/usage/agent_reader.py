@@ -16,6 +16,7 @@ from typing import NamedTuple, cast
 from mission_pipeline.openclaw.problems import ProblemLog
 from mission_pipeline.openclaw.text import escape_undecodable
 from mission_pipeline.openclaw.transcripts.keys import CronKeys
+from mission_pipeline.openclaw.transcripts.line_index import LineIndex
 from mission_pipeline.openclaw.transcripts.reading import TOO_LONG, AgentReading, Section, Unreadable
 from mission_pipeline.openclaw.transcripts.store import TranscriptStore
 from mission_pipeline.openclaw.usage.parse import BadLine, ParsedCall, parse_usage_line
@@ -44,10 +45,11 @@ class AgentReader:
         window: TimeWindow,
         cron: CronKeys,
         stores: Sequence[TranscriptStore],
+        line_index: LineIndex | None = None,
     ) -> None:
         self.agent_id, self.problems = agent_id, problems
         self.reading = AgentReading(
-            state_dir, agent_id, problems, (window.start_ms, window.end_ms), cron, stores
+            state_dir, agent_id, problems, (window.start_ms, window.end_ms), cron, stores, line_index
         )
 
     def read(self, store: TranscriptStore, part: str) -> Iterator[Found]:
@@ -60,6 +62,7 @@ class AgentReader:
                 path, source = section.path, section.source
                 sid, key = escape_undecodable(section.session_id), escape_undecodable(section.session_key)
                 number = 0
+                observer = section.observer
                 try:
                     for number, data in section.lines:
                         if type(data) is not bytes:  # rare: the one test of a good line
@@ -72,6 +75,8 @@ class AgentReader:
                             section.problem(problems, str(exc), number)
                             continue
                         if call is not None:
+                            if observer is not None:
+                                observer.call(call.occurred_at)
                             yield Found(call, sid, key, source, path, number)
                 except Exception as exc:  # the store knows what its errors mean
                     section.read_to = number

@@ -21,7 +21,8 @@ from mission_pipeline.openclaw.problems import ProblemLog
 from mission_pipeline.openclaw.transcripts import sources
 from mission_pipeline.openclaw.transcripts.files import agent_ids_in
 from mission_pipeline.openclaw.transcripts.keys import CronKeys
-from mission_pipeline.openclaw.transcripts.store import read_passes
+from mission_pipeline.openclaw.transcripts.line_index import LineIndex
+from mission_pipeline.openclaw.transcripts.store import TranscriptStore, read_passes
 from mission_pipeline.openclaw.usage.agent_reader import AgentReader
 from mission_pipeline.openclaw.usage.events import UsageEvent
 from mission_pipeline.openclaw.usage.window import TimeWindow
@@ -34,43 +35,67 @@ def read_usage_events(
     start: datetime | None = None,
     end: datetime | None = None,
     problems: ProblemLog,
+    line_index: LineIndex | None = None,
 ) -> Iterator[UsageEvent]:
-    """Stream the model calls with `start <= occurred_at < end`, each `event_id` once."""
+    """Stream the model calls with `start <= occurred_at < end`, each `event_id` once.
+
+    With a `line_index`, plain transcripts are read from the last checkpoint before the window and
+    checkpoints are noted for the next read (the caller saves the index).
+    """
     window = TimeWindow.of(start, end)
     cron = CronKeys(state_dir, problems)
     stores = sources.STORES
     agents = [
-        AgentReader(state_dir, a, problems, window, cron, stores) for a in agent_ids_in(state_dir, agent_ids)
+        AgentReader(state_dir, a, problems, window, cron, stores, line_index)
+        for a in agent_ids_in(state_dir, agent_ids)
     ]
-    seen = _SeenIds()
+    seen = SeenIds()
     for steps in read_passes(stores):
         for agent in agents:
-            for store, part in steps:
-                for found in agent.read(store, part):
-                    call = found.call
-                    if window.contains(call.occurred_at) and seen.first(call.event_id):
-                        # ParsedCall's fields after event_id are the event's from occurred_at on.
-                        yield UsageEvent(
-                            call.event_id,
-                            agent.agent_id,
-                            found.session_id,
-                            found.session_key,
-                            *call[1:],
-                            found.source,
-                            found.source_path,
-                            found.source_line,
-                        )
+            for event in cell_events(agent, steps, window):
+                if seen.first(event.event_id):
+                    yield event
 
 
-class _SeenIds:
+def cell_events(
+    agent: AgentReader, steps: Sequence[tuple[TranscriptStore, str]], window: TimeWindow
+) -> Iterator[UsageEvent]:
+    """One agent's calls of one pass inside the window, in reading order, copies not yet removed."""
+    for store, part in steps:
+        for found in agent.read(store, part):
+            call = found.call
+            if window.contains(call.occurred_at):
+                # ParsedCall's fields after event_id are the event's from occurred_at on.
+                yield UsageEvent(
+                    call.event_id,
+                    agent.agent_id,
+                    found.session_id,
+                    found.session_key,
+                    *call[1:],
+                    found.source,
+                    found.source_path,
+                    found.source_line,
+                )
+
+
+def id_digest(event_id: str) -> int:
+    """An event id as the 64-bit digest `SeenIds` keeps."""
+    return int.from_bytes(hashlib.blake2b(event_id.encode(), digest_size=8).digest(), "little")
+
+
+class SeenIds:
     """Event ids already yielded, kept as 64-bit digests (~70 bytes each) instead of the strings."""
 
     def __init__(self) -> None:
-        self._digests: set[int] = set()
+        self.digests: set[int] = set()
 
     def first(self, event_id: str) -> bool:
-        digest = int.from_bytes(hashlib.blake2b(event_id.encode(), digest_size=8).digest(), "little")
-        if digest in self._digests:
+        """True the first time `event_id` is seen."""
+        return self.first_digest(id_digest(event_id))
+
+    def first_digest(self, digest: int) -> bool:
+        """True the first time an id of this digest is seen."""
+        if digest in self.digests:
             return False
-        self._digests.add(digest)
+        self.digests.add(digest)
         return True

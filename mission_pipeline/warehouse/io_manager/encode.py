@@ -21,11 +21,12 @@ from psycopg.rows import TupleRow
 
 from mission_pipeline.warehouse.io_manager.catalog import Table, TableShapeError
 from mission_pipeline.warehouse.io_manager.encode_binary import WIRE_TYPES, base_type, binary_columns
-from mission_pipeline.warehouse.io_manager.stage import STAGE
 
 # CSV COPY's NULL marker; a real value equal to it goes by COPY's text format (see encode_chunk).
 _NULL = "\\N"
 _INTEGER_TYPES = ("smallint", "integer", "bigint")
+_TEXT = sql.SQL("")
+_BINARY = sql.SQL(" with (format binary)")
 
 
 @dataclass(frozen=True)
@@ -33,8 +34,16 @@ class EncodedChunk:
     """One chunk as COPY data: encoded by the thread that produced it, sent by the one that writes."""
 
     rows: int
-    statement: sql.Composed
+    columns: tuple[str, ...]
+    options: sql.Composable  # the COPY's format, e.g. `with (format binary)`
     data: bytes
+
+    def copy_into(self, target: sql.Composable) -> sql.Composed:
+        """The COPY statement that loads this data into `target` (the stage, or the table itself)."""
+        cols = sql.SQL(", ").join(map(sql.Identifier, self.columns))
+        return sql.SQL("copy {target} ({cols}) from stdin{options}").format(
+            target=target, cols=cols, options=self.options
+        )
 
 
 def encode_chunk(
@@ -46,11 +55,9 @@ def encode_chunk(
     Besides the adapters, encoding reads only the connection's client encoding, which libpq keeps
     from the server's reports; nothing a write does changes it.
     """
-    target = sql.SQL("copy {stage} ({cols}) from stdin").format(
-        stage=STAGE, cols=sql.SQL(", ").join(map(sql.Identifier, columns))
-    )
+    names = tuple(columns)
     if not len(chunk):
-        return EncodedChunk(0, target, b"")  # say pd.DataFrame(): no rows, whatever its columns
+        return EncodedChunk(0, names, _TEXT, b"")  # say pd.DataFrame(): no rows, whatever its columns
     if list(chunk.columns) != columns:
         raise TableShapeError(
             f"{table.qualified}: a chunk has columns {list(chunk.columns)}, the first had {columns}"
@@ -60,7 +67,7 @@ def encode_chunk(
     if values is not None:
         wire = [WIRE_TYPES[base_type(t)] for t in types]
         data = _encode_rows(encoder, zip(*values, strict=True), wire)
-        return EncodedChunk(len(chunk), target + sql.SQL(" with (format binary)"), data)
+        return EncodedChunk(len(chunk), names, _BINARY, data)
     frame = _prepared(table, chunk)
     if _holds_null_marker(frame):
         # Rare: a text value that is literally \N. COPY's text format, row by row, keeps it a string.
@@ -68,11 +75,11 @@ def encode_chunk(
             [None if _is_missing(v) else v for v in row]
             for row in frame.astype(object).itertuples(index=False, name=None)
         )
-        return EncodedChunk(len(frame), target, _encode_rows(encoder, rows, None))
+        return EncodedChunk(len(frame), names, _TEXT, _encode_rows(encoder, rows, None))
     buffer = io.StringIO()
     frame.to_csv(buffer, index=False, header=False, na_rep=_NULL)
-    csv = target + sql.SQL(" with (format csv, null {})").format(sql.Literal(_NULL))
-    return EncodedChunk(len(frame), csv, buffer.getvalue().encode())
+    csv = sql.SQL(" with (format csv, null {})").format(sql.Literal(_NULL))
+    return EncodedChunk(len(frame), names, csv, buffer.getvalue().encode())
 
 
 def _encode_rows(

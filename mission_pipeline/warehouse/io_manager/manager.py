@@ -105,6 +105,9 @@ def _output_metadata(
         "rows_unchanged": max(staged - counts.inserted - counts.updated, 0),
         "rows_deleted": counts.deleted,
     }
+    if spec.write_mode == "upsert" and window is not None:
+        # Rows of a window first loaded COPYed straight into the table, not staged and merged.
+        metadata["rows_copied_straight"] = counts.copied_straight
     if spec.gone_column:
         metadata["rows_marked_gone"] = counts.marked_gone
     if window is not None:

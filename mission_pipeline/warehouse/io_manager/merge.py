@@ -13,6 +13,7 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
+import pandas as pd
 import psycopg
 from psycopg import sql
 from psycopg.rows import TupleRow
@@ -23,6 +24,12 @@ from mission_pipeline.warehouse.io_manager.encode import EncodedChunk, encode_ch
 from mission_pipeline.warehouse.io_manager.overlap import run_pipelined
 from mission_pipeline.warehouse.io_manager.partition_window import Window
 from mission_pipeline.warehouse.io_manager.stage import KEYS, STAGE, create_stage, load_chunk
+from mission_pipeline.warehouse.io_manager.straight_copy import (
+    StraightCopy,
+    copy_allowed,
+    inside,
+    window_is_empty,
+)
 from mission_pipeline.warehouse.io_manager.table_output import TableOutput
 from mission_pipeline.warehouse.io_manager.write_modes import WriteSpec
 
@@ -35,6 +42,7 @@ class WriteCounts:
     updated: int = 0
     deleted: int = 0
     marked_gone: int = 0
+    copied_straight: int = 0
 
 
 def write_output(
@@ -60,10 +68,17 @@ def write_output(
     merge = ChunkMerge(conn, table, spec, window, columns)
     merge.begin()
     frames = itertools.chain([first] if first is not None else [], chunks)
+    del first  # the chain holds the first chunk until it is written, and no longer
+    straight = merge.straight
+
+    def encoded(frame: pd.DataFrame) -> tuple[EncodedChunk, bool]:
+        in_window = straight is not None and straight.active and inside(frame, straight.window)
+        return encode_chunk(encoder, table, columns, frame), in_window
+
     # This thread runs the asset's generator and encodes each chunk for COPY; the writer thread only
     # sends chunk n and waits while PostgreSQL merges it, so the GIL stays here to build chunk n+1.
     with conn.cursor() as encoder:  # made before the writer thread starts using the connection
-        run_pipelined((encode_chunk(encoder, table, columns, frame) for frame in frames), merge.add)
+        run_pipelined((encoded(frame) for frame in frames), merge.add)
     return merge.finish(output), merge.staged
 
 
@@ -85,6 +100,7 @@ class ChunkMerge:
     columns: list[str]
     counts: WriteCounts = field(default_factory=WriteCounts)
     staged: int = 0
+    straight: StraightCopy | None = None  # an upsert into a window the table has no row of yet
 
     @property
     def key(self) -> tuple[str, ...]:
@@ -98,6 +114,15 @@ class ChunkMerge:
             # whole table for every chunk (a year's ledger: 20 chunks, 23 s). Probing the key's index
             # for each staged row costs a few seconds. Until `finish`, whose steps span the table.
             self._planner_settings("off")
+            # Only where a unique index names the key: a clash must raise for the copy to stop.
+            window = self.window
+            if (
+                self.spec.write_mode == "upsert"
+                and window
+                and copy_allowed(self.conn, self.table)
+                and window_is_empty(self.conn, self.table, window)
+            ):
+                self.straight = StraightCopy(self.conn, self.table, window, self.key)
         if self.spec.write_mode == "replace_partition" and not self.key:
             if self.window is not None:
                 self.counts.deleted = merge_statements.delete_window(self.conn, self.table, self.window, ())
@@ -106,8 +131,17 @@ class ChunkMerge:
                     sql.SQL("delete from {t}").format(t=sql.Identifier(self.table.schema, self.table.name))
                 ).rowcount
 
-    def add(self, chunk: EncodedChunk) -> None:
-        """Stage one chunk and merge it into the table."""
+    def add(self, encoded: tuple[EncodedChunk, bool]) -> None:
+        """Stage one chunk and merge it into the table (or copy it straight in, see `straight_copy`)."""
+        chunk, in_window = encoded
+        straight = self.straight
+        if straight is not None and straight.active:
+            if straight.copy(chunk, in_window):
+                self.staged += chunk.rows
+                self.counts.inserted += chunk.rows
+                self.counts.copied_straight += chunk.rows
+                return
+            straight.record_copied_keys(KEYS)
         rows = load_chunk(self.conn, chunk)
         if not rows:
             return

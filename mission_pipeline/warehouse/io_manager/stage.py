@@ -53,6 +53,6 @@ def load_chunk(conn: psycopg.Connection[TupleRow], chunk: EncodedChunk) -> int:
     """Replace the stage's rows with the chunk's (its COPY into `STAGE`); returns the rows staged."""
     conn.execute(sql.SQL("truncate {stage}").format(stage=STAGE))
     if chunk.rows:
-        with conn.cursor() as cur, cur.copy(chunk.statement) as copy:
+        with conn.cursor() as cur, cur.copy(chunk.copy_into(STAGE)) as copy:
             copy.write(chunk.data)
     return chunk.rows

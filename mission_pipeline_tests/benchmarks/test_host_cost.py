@@ -1,0 +1,67 @@
+"""The host-cost comparison's pure parts: reading /proc's text, and scaling one event to a day."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from benchmarks.measure.host_processes import LayoutFigures
+from benchmarks.measure.proc_stats import parse_rollup, parse_stat_cpu, parse_status_rss, sample_tree
+from benchmarks.report.host_cost_tables import RUNS_PER_DAY, TICKS_PER_DAY, cost_items, daily_total
+
+ROLLUP = """55d4c0a1e000-7ffd2b3f5000 ---p 00000000 00:00 0                          [rollup]
+Rss:              204800 kB
+Pss:              150000 kB
+Pss_Anon:         120000 kB
+Shared_Clean:      50000 kB
+"""
+
+
+def test_rollup_gives_rss_and_pss_in_bytes() -> None:
+    assert parse_rollup(ROLLUP) == (204800 * 1024, 150000 * 1024)
+
+
+def test_rollup_without_pss_gives_none() -> None:
+    assert parse_rollup("Rss: 10 kB\n") == (10 * 1024, None)
+
+
+def test_stat_cpu_counts_fields_after_a_command_with_spaces_and_parentheses() -> None:
+    # pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime
+    # cutime cstime ...: the children waited for count too.
+    stat = "4242 (dagster (api) grpc) S 1 4242 4242 0 -1 4194560 100 0 0 0 250 50 80 20 20 0 3 0"
+    assert parse_stat_cpu(stat, 100) == pytest.approx(4.0)
+
+
+def test_status_rss_is_zero_for_a_process_without_memory() -> None:
+    assert parse_status_rss("Name:\tkthreadd\nState:\tS\n") == 0
+    assert parse_status_rss("Name:\tpython\nVmRSS:\t  2048 kB\n") == 2048 * 1024
+
+
+def test_sample_tree_reads_this_process() -> None:
+    me = sample_tree(os.getpid())
+    assert me[0].pid == os.getpid()
+    assert me[0].rss > 0 and me[0].cpu > 0
+
+
+def _ticks(seconds: float) -> dict[str, dict[str, dict[str, dict[str, float]]]]:
+    sensors = {n: {"first": 9.0, "steady": seconds} for n in TICKS_PER_DAY if n.endswith("sensor")}
+    schedules = {n: {"steady": seconds} for n in TICKS_PER_DAY if n.endswith("schedule")}
+    return {"sqlite": {"sensors": sensors, "schedules": schedules}}
+
+
+def test_items_scale_each_event_by_how_often_it_happens_a_day() -> None:
+    runs = {"sqlite": {name: {"cpu": 2.0, "success": True} for name in RUNS_PER_DAY}}
+    idle = [
+        LayoutFigures("shipped", idle_cpu={"daemon": 1.0}, idle_seconds=100.0),
+        LayoutFigures("lean", idle_cpu={"daemon": 0.5}, idle_seconds=100.0),
+    ]
+    items = cost_items(_ticks(0.1), runs, 4.0, idle)
+    by_name = {i.what: i for i in items}
+    assert by_name["openclaw_usage_sensor tick"].daily("sqlite") == pytest.approx(0.1 * 288)
+    assert by_name["budget_sensor tick"].daily("sqlite") == pytest.approx(0.1 * 1440)
+    assert by_name["usage_job run (steps)"].daily("sqlite") == pytest.approx(2.0)
+    assert by_name["idle daemon (shipped), per second"].daily("sqlite") == pytest.approx(864.0)
+    shared = 0.1 * sum(TICKS_PER_DAY.values()) + (2.0 + 4.0) * sum(RUNS_PER_DAY.values())
+    assert daily_total(items, "shipped", "sqlite") == pytest.approx(shared + 864.0)
+    assert daily_total(items, "lean", "sqlite") == pytest.approx(shared + 432.0)
