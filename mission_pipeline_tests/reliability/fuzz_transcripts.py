@@ -666,12 +666,18 @@ def file_faults(example: Example) -> Iterator[None]:
     real = jsonl.iter_file_lines  # the same function store_files imported
     by_path = {str(example.state / p): f for f, p in example.faults.items()}
 
-    def iter_file_lines(path: Path, *, compressed: bool) -> Iterator[jsonl.Line]:
+    def iter_file_lines(
+        path: Path,
+        *,
+        compressed: bool,
+        start: jsonl.Resume | None = None,
+        position: list[int] | None = None,
+    ) -> Iterator[jsonl.Line]:
         fault = by_path.get(str(path))
         if fault == "vanished_before_open":
             path.unlink(missing_ok=True)  # renamed or deleted by OpenClaw after the listing
         elif fault == "unlinked_while_open":
-            lines = real(path, compressed=compressed)
+            lines = real(path, compressed=compressed, start=start, position=position)
             first = next(lines, None)  # the file is open and its first chunk read
             path.unlink()
             if first is not None:
@@ -679,12 +685,14 @@ def file_faults(example: Example) -> Iterator[None]:
             yield from lines
             return
         elif fault == "eio_mid_read":
+            # A resumed read is never planned here: each example is read once, without a line index.
+            assert start is None, "the fault plan reads every file from its start"
             with open(path, "rb") as handle:
                 failing = cast(BinaryIO, _FailingReader(handle, limit=max(1, path.stat().st_size // 2)))
                 chunks = jsonl._zstd_chunks(failing) if compressed else jsonl._raw_chunks(failing)
-                yield from jsonl.split_lines(chunks)
+                yield from jsonl.split_lines(chunks, position=position)
             return
-        yield from real(path, compressed=compressed)
+        yield from real(path, compressed=compressed, start=start, position=position)
 
     with mock.patch.object(store_files, "iter_file_lines", iter_file_lines):
         yield
