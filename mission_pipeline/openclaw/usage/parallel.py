@@ -28,7 +28,8 @@ from mission_pipeline.openclaw.transcripts.files import agent_ids_in
 from mission_pipeline.openclaw.transcripts.line_index import LineIndex
 from mission_pipeline.openclaw.transcripts.store import read_passes
 from mission_pipeline.openclaw.usage.batch import EventBatch, batches
-from mission_pipeline.openclaw.usage.read import SeenIds, read_usage_events
+from mission_pipeline.openclaw.usage.read import read_usage_events
+from mission_pipeline.openclaw.usage.seen import SeenIds
 from mission_pipeline.openclaw.usage.worker import BATCH
 
 
@@ -71,11 +72,8 @@ def read_usage_batches(
             for index in range(len(agents)):
                 worker = started[index % workers]
                 for digests, batch in worker.cell(problems):
-                    if seen.digests.isdisjoint(digests):  # nearly always: a call's copies are one agent's
-                        seen.digests.update(digests)
-                        yield batch
-                    else:
-                        yield batch.take([i for i, d in enumerate(digests) if seen.first_digest(d)])
+                    kept = seen.firsts(digests)  # None nearly always: a call's copies are one agent's
+                    yield batch if kept is None else batch.take(kept)
         cron_reported = False
         for worker in started:
             items, count = worker.finish()

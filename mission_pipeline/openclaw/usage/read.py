@@ -12,7 +12,6 @@ every call has an `event_id` that is the same in every copy: the first copy in t
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +24,7 @@ from mission_pipeline.openclaw.transcripts.line_index import LineIndex
 from mission_pipeline.openclaw.transcripts.store import TranscriptStore, read_passes
 from mission_pipeline.openclaw.usage.agent_reader import AgentReader
 from mission_pipeline.openclaw.usage.events import UsageEvent
+from mission_pipeline.openclaw.usage.seen import SeenIds
 from mission_pipeline.openclaw.usage.window import TimeWindow
 
 
@@ -76,26 +76,3 @@ def cell_events(
                     found.source_path,
                     found.source_line,
                 )
-
-
-def id_digest(event_id: str) -> int:
-    """An event id as the 64-bit digest `SeenIds` keeps."""
-    return int.from_bytes(hashlib.blake2b(event_id.encode(), digest_size=8).digest(), "little")
-
-
-class SeenIds:
-    """Event ids already yielded, kept as 64-bit digests (~70 bytes each) instead of the strings."""
-
-    def __init__(self) -> None:
-        self.digests: set[int] = set()
-
-    def first(self, event_id: str) -> bool:
-        """True the first time `event_id` is seen."""
-        return self.first_digest(id_digest(event_id))
-
-    def first_digest(self, digest: int) -> bool:
-        """True the first time an id of this digest is seen."""
-        if digest in self.digests:
-            return False
-        self.digests.add(digest)
-        return True

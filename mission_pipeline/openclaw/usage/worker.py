@@ -26,11 +26,12 @@ from mission_pipeline.openclaw.transcripts.store import read_passes
 from mission_pipeline.openclaw.usage.agent_reader import AgentReader
 from mission_pipeline.openclaw.usage.batch import EventBatch
 from mission_pipeline.openclaw.usage.events import UsageEvent
-from mission_pipeline.openclaw.usage.read import SeenIds, cell_events, id_digest
+from mission_pipeline.openclaw.usage.read import cell_events
+from mission_pipeline.openclaw.usage.seen import SeenIds, id_digest
 from mission_pipeline.openclaw.usage.window import TimeWindow
 
 BATCH = 4096
-_AHEAD = 256  # frames of ~1 MB each waiting for the parent, at most
+_AHEAD = 32  # frames of ~1 MB each waiting for the parent, at most
 _DONE = b""
 
 
@@ -51,28 +52,35 @@ def run(job: dict[str, Any], out: BinaryIO) -> None:
     waiting: queue.Queue[bytes] = queue.Queue(maxsize=_AHEAD)
     writer = threading.Thread(target=_write, args=(waiting, out), daemon=True)
     writer.start()
-    seen = SeenIds()  # a copy this worker already sent would be dropped by the parent anyway
+    seen = SeenIds()
     kept, counted = 0, 0
     for steps in read_passes(stores):
         for agent in agents:
             digests: array[int] = array("Q")
             batch: list[UsageEvent] = []
             for event in cell_events(agent, steps, window):
-                digest = id_digest(event.event_id)
-                if seen.first_digest(digest):
-                    digests.append(digest)
-                    batch.append(event)
-                    if len(batch) >= BATCH:
-                        waiting.put(frame(("rows", digests, EventBatch.of(batch).columns)))
-                        digests, batch = array("Q"), []
+                digests.append(id_digest(event.event_id))
+                batch.append(event)
+                if len(batch) >= BATCH:
+                    waiting.put(_rows(seen, digests, batch))
+                    digests, batch = array("Q"), []
             if batch:
-                waiting.put(frame(("rows", digests, EventBatch.of(batch).columns)))
+                waiting.put(_rows(seen, digests, batch))
             items = list(problems)
             waiting.put(frame(("end", items[kept:], problems.count - counted)))
             kept, counted = len(items), problems.count
     waiting.put(frame(("done", list(cron_problems), cron_problems.count)))
     waiting.put(_DONE)
     writer.join()
+
+
+def _rows(seen: SeenIds, digests: array[int], batch: list[UsageEvent]) -> bytes:
+    """The frame of a batch's events not sent before (a copy the parent would drop anyway)."""
+    kept = seen.firsts(digests)
+    if kept is not None:
+        digests = array("Q", [digests[i] for i in kept])
+        batch = [batch[i] for i in kept]
+    return frame(("rows", digests, EventBatch.of(batch).columns))
 
 
 def _write(waiting: queue.Queue[bytes], out: BinaryIO) -> None:
