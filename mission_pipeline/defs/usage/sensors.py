@@ -1,8 +1,10 @@
 """Re-materializes usage days whose transcripts changed after they were written."""
 
+import base64
 import datetime as dt
 import hashlib
 import json
+import zlib
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,9 +39,23 @@ class RerunPlan:
     run_key_suffix: str
 
 
+# Dagster stores the cursor with every tick (288 a day) and sends it to the code server each time: a
+# file-era history's JSON is megabytes, its zlib a tenth of that. A plain JSON cursor (as written
+# before) is still read.
+_COMPRESSED = "zlib:"
+
+
 def _encode(sources: dict[str, Entry]) -> tuple[str, str]:
-    cursor = json.dumps({"v": CURSOR_VERSION, "sources": sources}, sort_keys=True)
+    text = json.dumps({"v": CURSOR_VERSION, "sources": sources}, sort_keys=True, separators=(",", ":"))
+    cursor = _COMPRESSED + base64.b64encode(zlib.compress(text.encode())).decode("ascii")
     return cursor, _digest(cursor)
+
+
+def cursor_value(cursor: str) -> Any:
+    """A cursor's JSON value, compressed or not."""
+    if cursor.startswith(_COMPRESSED):
+        return json.loads(zlib.decompress(base64.b64decode(cursor[len(_COMPRESSED) :])))
+    return json.loads(cursor)
 
 
 def _digest(cursor: str) -> str:
@@ -58,7 +74,7 @@ def _decode(cursor: str | None) -> Any:
         return None
     if _last_decoded is not None and _last_decoded[0] == cursor:
         return _last_decoded[1]
-    value = json.loads(cursor)
+    value = cursor_value(cursor)
     _last_decoded = (cursor, value)
     return value
 

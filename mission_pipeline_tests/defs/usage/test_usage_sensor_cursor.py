@@ -33,4 +33,21 @@ def test_a_changed_cursor_is_decoded_anew(tmp_path: Path) -> None:
     assert sensors._decode(second)["sources"] == {"x": {"fp": "f", "latest": None}}
     # A source gone from the inventory changes the cursor: encoded anew, without it.
     plan = _plan(second, TranscriptInventory([], []), tmp_path)
-    assert plan.cursor is not None and json.loads(plan.cursor)["sources"] == {}
+    assert plan.cursor is not None and sensors.cursor_value(plan.cursor)["sources"] == {}
+
+
+def test_the_cursor_is_stored_compressed_and_a_plain_one_is_still_read(tmp_path: Path) -> None:
+    sources = {
+        f"agents/main/sessions/{i:08d}.jsonl": {"fp": f"size={i};mtime_ns={i * 7}", "latest": None}
+        for i in range(2_000)
+    }
+    kept = {"fp": "size=1;mtime_ns=2", "latest": "2026-11-30T10:00:00+00:00"}
+    sources["agents/main/sessions/a.jsonl"] = kept
+    plain = json.dumps({"v": sensors.CURSOR_VERSION, "sources": sources})
+    inventory = TranscriptInventory([_source("size=1;mtime_ns=2")], [])
+    # Written before compression: read; the other sources gone, it is encoded anew, compressed.
+    plan = _plan(plain, inventory, tmp_path)
+    assert plan.cursor is not None and plan.cursor.startswith("zlib:")
+    assert len(plan.cursor) * 4 < len(plain)
+    assert sensors.cursor_value(plan.cursor)["sources"] == {"agents/main/sessions/a.jsonl": kept}
+    assert _plan(plan.cursor, inventory, tmp_path).cursor is plan.cursor  # and read back as it was

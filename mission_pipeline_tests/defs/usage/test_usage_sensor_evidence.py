@@ -46,7 +46,8 @@ def test_a_moment_of_lock_asks_for_nothing(materialized: Callable[[str], Path], 
     assert "agents/max/agent/openclaw-agent.sqlite could not be read" in locked.skip_message
     assert "kept its previous state, no day requested" in locked.skip_message
     path = "agents/max/agent/openclaw-agent.sqlite"
-    assert json.loads(locked.cursor)["sources"][path] == json.loads(baseline.cursor)["sources"][path]
+    kept = sensors.cursor_value(locked.cursor)["sources"][path]
+    assert kept == sensors.cursor_value(baseline.cursor)["sources"][path]
     unlocked = project.usage_sensor_tick(locked.cursor)
     assert not unlocked.run_requests and unlocked.skip_message == "no transcript changes"
 
