@@ -34,7 +34,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--calls", type=int)
     p.add_argument("--files", type=int)
     p.add_argument("--end", type=date.fromisoformat, help="last day of history (default: yesterday, UTC)")
-    p.add_argument("--repeats", type=int, help="runs of each short measurement (median reported)")
+    p.add_argument("--repeats", type=int, help="runs of each short measurement (the best reported)")
     p.add_argument("--workdir", type=Path, help="where the generated data live (reused if same scale)")
     p.add_argument("--keep", action="store_true", help="keep the generated data")
     p.add_argument("--output", type=Path, default=Path("BENCHMARKS.md"))

@@ -5,12 +5,12 @@ Heavy imports happen inside each task, after the child started and before its cl
 
 from __future__ import annotations
 
-import resource
 import time
 import warnings
 from pathlib import Path
 from typing import Any
 
+from benchmarks.measure.proc_stats import DescendantPeaks
 from benchmarks.measure.totals import sums, window
 
 
@@ -28,7 +28,7 @@ def job(first: str, last: str) -> dict[str, Any]:
         partition = first
     else:
         tags = {"dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last}
-    with dg.DagsterInstance.ephemeral() as instance:
+    with dg.DagsterInstance.ephemeral() as instance, DescendantPeaks() as workers:
         started = time.perf_counter()
         result = usage_job.execute_in_process(
             instance=instance, partition_key=partition, tags=tags, raise_on_error=False
@@ -51,7 +51,7 @@ def job(first: str, last: str) -> dict[str, Any]:
             if "reader_processes" in m.metadata
         ]
     # The reader's worker processes are this process's children: their largest peak, in bytes.
-    worker_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    worker_rss = max(workers.peaks.values(), default=0)
     return {
         "seconds": seconds,
         "success": result.success,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,10 +45,11 @@ def parse_stat_cpu(text: str, ticks_per_second: int) -> float:
     return sum(int(x) for x in after[11:15]) / ticks_per_second
 
 
-def parse_status_rss(text: str) -> int:
-    """VmRSS in bytes from /proc/<pid>/status (a kernel process or a zombie has none: 0)."""
+def parse_status_rss(text: str, field: str = "VmRSS") -> int:
+    """VmRSS (or another Vm field, VmHWM the peak) in bytes from /proc/<pid>/status (a kernel process
+    or a zombie has none: 0)."""
     for line in text.splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) * 1024
     return 0
 
@@ -91,3 +93,34 @@ def sample_tree(pid: int) -> list[ProcessSample]:
     """`pid` and every descendant still running."""
     found = [sample(p) for p in [pid, *children_of(pid)]]
     return [s for s in found if s is not None]
+
+
+class DescendantPeaks:
+    """The peak RSS (VmHWM) of each process started under this one, sampled by a thread.
+
+    `getrusage(RUSAGE_CHILDREN)` will not do for children started with fork or vfork and exec: the
+    kernel counts in each the RSS of the parent's memory it ran in until exec, so a small worker of a
+    large parent looks as large as the parent. VmHWM belongs to the child's own memory. A process's
+    last moments between two samples are missed; VmHWM only grows, so that is little.
+    """
+
+    def __init__(self, every: float = 0.05) -> None:
+        self.peaks: dict[int, int] = {}
+        self._every, self._stop = every, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> DescendantPeaks:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        me = os.getpid()
+        while not self._stop.wait(self._every):
+            for pid in children_of(me):
+                with contextlib.suppress(OSError):
+                    peak = parse_status_rss(Path(f"/proc/{pid}/status").read_text(), "VmHWM")
+                    self.peaks[pid] = max(self.peaks.get(pid, 0), peak)

@@ -20,8 +20,9 @@ ALL_CORRECT = (
 NOTES = [
     "- `find -maxdepth 3` only reads directory entries (getdents, d_type); the scan must also stat every file"
     " for its size and mtime, which `find -printf '%s %T@'` does too: that is the like-for-like reference.",
-    "- DuckDB runs on every core it sees, ccusage parses in Node worker threads; the pipeline is one Python"
-    " thread.",
+    "- DuckDB runs on every core it sees. The pipeline's backfills parse in one worker process per core"
+    " while the run's own process builds, encodes and writes the ledger; its 'reader only' rows and its"
+    " one-day runs (a week or less) read in one process.",
     "- Peak RSS: a Python child's own `VmHWM`; an external command's from GNU time. PostgreSQL's memory is in"
     " neither (it is a separate server process).",
 ]

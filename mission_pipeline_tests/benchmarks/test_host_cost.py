@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 
 import pytest
 
 from benchmarks.measure.host_processes import LayoutFigures
-from benchmarks.measure.proc_stats import parse_rollup, parse_stat_cpu, parse_status_rss, sample_tree
+from benchmarks.measure.proc_stats import (
+    DescendantPeaks,
+    parse_rollup,
+    parse_stat_cpu,
+    parse_status_rss,
+    sample_tree,
+)
 from benchmarks.report.host_cost_tables import RUNS_PER_DAY, TICKS_PER_DAY, cost_items, daily_total
 
 ROLLUP = """55d4c0a1e000-7ffd2b3f5000 ---p 00000000 00:00 0                          [rollup]
@@ -36,6 +44,17 @@ def test_stat_cpu_counts_fields_after_a_command_with_spaces_and_parentheses() ->
 def test_status_rss_is_zero_for_a_process_without_memory() -> None:
     assert parse_status_rss("Name:\tkthreadd\nState:\tS\n") == 0
     assert parse_status_rss("Name:\tpython\nVmRSS:\t  2048 kB\n") == 2048 * 1024
+
+
+def test_descendant_peaks_are_the_childs_own_not_the_parents_it_was_forked_from() -> None:
+    parent_memory = b"p" * (200 * 2**20)  # written: resident in this process
+    child = "import time; x = b'c' * (40 * 2**20); time.sleep(0.6)"
+    with DescendantPeaks(every=0.02) as peaks:
+        subprocess.run([sys.executable, "-c", child], check=True)
+    assert len(peaks.peaks) == 1
+    (peak,) = peaks.peaks.values()
+    assert 40 * 2**20 <= peak < 150 * 2**20  # getrusage(RUSAGE_CHILDREN) says about 200 MB here
+    assert parent_memory[-1:] == b"p"
 
 
 def test_sample_tree_reads_this_process() -> None:
