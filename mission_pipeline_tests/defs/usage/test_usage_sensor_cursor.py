@@ -41,7 +41,7 @@ def test_the_cursor_is_stored_compressed_and_a_plain_one_is_still_read(tmp_path:
         f"agents/main/sessions/{i:08d}.jsonl": {"fp": f"size={i};mtime_ns={i * 7}", "latest": None}
         for i in range(2_000)
     }
-    kept = {"fp": "size=1;mtime_ns=2", "latest": "2026-11-30T10:00:00+00:00"}
+    kept: dict[str, str | None] = {"fp": "size=1;mtime_ns=2", "latest": "2026-11-30T10:00:00+00:00"}
     sources["agents/main/sessions/a.jsonl"] = kept
     plain = json.dumps({"v": sensors.CURSOR_VERSION, "sources": sources})
     inventory = TranscriptInventory([_source("size=1;mtime_ns=2")], [])
