@@ -21,7 +21,7 @@ help:
 	@echo "make test   install (OpenClaw CLI included) and run the whole test suite, then again a year ahead"
 	@echo "make dev    the Dagster UI and daemon on http://127.0.0.1:3000 (embedded database unless SUPABASE_DB_URL)"
 	@echo "make lint   ruff and mypy"
-	@echo "make bench  the benchmark at scale (about 25 minutes); writes BENCHMARKS.md"
+	@echo "make bench  the benchmark at scale (about 30 minutes); writes BENCHMARKS.md"
 	@echo "make stop   stop the embedded PostgreSQL"
 
 install: $(VENV)/.installed
