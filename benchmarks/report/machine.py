@@ -76,10 +76,18 @@ def _versions() -> dict[str, str]:
 
 
 def code_version() -> str:
-    """The commit measured, and whether the pipeline's code had uncommitted changes."""
+    """The code measured: its branch and last commit's time (UTC), and whether the pipeline's code had
+    uncommitted changes. A time, not a hash: the report is a page for readers of the project."""
     try:
-        sha = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+        committed = subprocess.run(
+            ["git", "log", "-1", "--format=%cd", "--date=format-local:%Y-%m-%d %H:%M"],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "TZ": "UTC"},
+        )
+        branch = subprocess.run(
+            ["git", "branch", "--show-current"], capture_output=True, text=True, check=True
         )
         dirty = subprocess.run(
             ["git", "status", "--porcelain", "--", "mission_pipeline"],
@@ -90,6 +98,7 @@ def code_version() -> str:
     except (OSError, subprocess.CalledProcessError):
         return "unknown (not a git checkout)"
     changed = len([line for line in dirty.stdout.splitlines() if line.strip()])
-    return sha.stdout.strip() + (
-        f" with {changed} uncommitted file(s) under mission_pipeline/" if changed else ""
+    where = branch.stdout.strip() or "a detached checkout"
+    return f"{where} as committed at {committed.stdout.strip()} UTC" + (
+        f", with {changed} uncommitted file(s) under mission_pipeline/" if changed else ""
     )
