@@ -26,6 +26,8 @@ _NON_LIBPQ_PARAMS = {"pgbouncer", "connection_limit", "pool_timeout"}
 # How to write the characters URL syntax gives a meaning to inside a password.
 _ENCODE = "@ as %40, / as %2F, ? as %3F, # as %23, % as %25"
 # What libpq's parse errors are about, said without the text they quote.
+# What libpq's URL parser takes for spaces (C's isspace; a no-break space is a character like any).
+_URL_SPACES = frozenset(" \t\n\v\f\r")
 _PARSE_PROBLEMS = (
     ("unexpected spaces", "a space"),  # before the next: its message says "percent-encoded" too
     ("percent-encoded", "a % not followed by two hex digits, or %00"),
@@ -162,11 +164,16 @@ def _without_foreign_params(url: str) -> tuple[str, bool]:
 
 def _parse(url: str, source: str) -> dict[str, str]:
     """libpq's reading of `url`; its parse error replaced by one that quotes nothing of the string."""
-    try:
-        return {key: str(value) for key, value in conninfo_to_dict(url).items()}
-    except psycopg.Error as exc:
-        text = str(exc)
-    problem = next((said for key, said in _PARSE_PROBLEMS if key in text), "libpq cannot parse it")
+    if url.startswith(("postgresql://", "postgres://")) and not _URL_SPACES.isdisjoint(url):
+        # libpq refuses a space inside a URL's part but silently drops one at either end of it: a
+        # password ending in a space would become another password, and fail as a wrong one.
+        problem = "a space"
+    else:
+        try:
+            return {key: str(value) for key, value in conninfo_to_dict(url).items()}
+        except psycopg.Error as exc:
+            text = str(exc)
+        problem = next((said for key, said in _PARSE_PROBLEMS if key in text), "libpq cannot parse it")
     raise ConnectionStringError(
         f"{source} is not a valid PostgreSQL connection string ({problem}): write it as "
         "postgresql://user:password@host:port/database with these percent-encoded in the password: "

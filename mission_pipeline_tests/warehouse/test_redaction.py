@@ -43,6 +43,9 @@ AMBIGUOUS = [
 UNPARSABLE = [
     ("postgresql://postgres:ZqSup3r%zzZqS3cret@127.0.0.1:1/postgres", "a % not followed by two hex"),
     ("postgresql://postgres:ZqSup3r ZqS3cret@127.0.0.1:1/postgres", "a space"),
+    # libpq drops a space at either end of a URL's part without a word: another password, refused here.
+    ("postgresql://postgres:ZqSup3rZqS3cret @127.0.0.1:1/postgres", "a space"),
+    ("postgresql://postgres: ZqSup3rZqS3cret@127.0.0.1:1/postgres", "a space"),
     ("postgresql://postgres:ZqSup3r%00ZqS3cret@127.0.0.1:1/postgres", "a % not followed by two hex"),
     ("POSTGRESQL://postgres:ZqSup3rZqS3cret@127.0.0.1:1/postgres", "neither a postgresql:// URL nor"),
     ("host=127.0.0.1 user=postgres password='ZqSup3r ZqS3cret", "a quoted value that is not closed"),
