@@ -102,8 +102,8 @@ class DescendantPeaks:
     `getrusage(RUSAGE_CHILDREN)` will not do for children started with fork or vfork and exec: the
     kernel counts in each the RSS of the parent's memory it ran in until exec, so a small worker of a
     large parent looks as large as the parent. VmHWM belongs to the child's own memory once it has
-    exec'd, and only grows from there: the latest sample of each is kept. A process's last moments
-    between two samples are missed.
+    exec'd, and only grows from there: the latest sample of each is kept, except a zombie's, which
+    has no memory left to show. A process's last moments between two samples are missed.
     """
 
     def __init__(self, every: float = 0.05) -> None:
@@ -128,5 +128,7 @@ class DescendantPeaks:
                 with contextlib.suppress(OSError):
                     peak = parse_status_rss(Path(f"/proc/{pid}/status").read_text(), "VmHWM")
                     # The latest, not the largest: until exec a new child shows its parent's memory.
-                    self.peaks[pid] = peak
+                    # A child that exited and awaits its parent's wait (a zombie) shows none: 0.
+                    if peak:
+                        self.peaks[pid] = peak
             time.sleep(self._every)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import pytest
 
@@ -55,6 +57,20 @@ def test_descendant_peaks_are_the_childs_own_not_the_parents_it_was_forked_from(
     (peak,) = peaks.peaks.values()
     assert 40 * 2**20 <= peak < 150 * 2**20  # getrusage(RUSAGE_CHILDREN) says about 200 MB here
     assert parent_memory[-1:] == b"p"
+
+
+def test_descendant_peaks_keep_a_childs_peak_after_it_exits_and_awaits_its_wait() -> None:
+    # A zombie's status has no VmHWM: sampled then, it must not overwrite the peak seen alive.
+    child = subprocess.Popen([sys.executable, "-c", "import time; x = b'c' * (40 * 2**20); time.sleep(0.3)"])
+    status = Path(f"/proc/{child.pid}/status")
+    with DescendantPeaks(every=0.02) as peaks:
+        deadline = time.monotonic() + 30
+        while "State:\tZ" not in status.read_text() and time.monotonic() < deadline:
+            time.sleep(0.05)  # the child exits after 0.3 s and stays a zombie until the wait below
+        time.sleep(0.2)  # several samples of the zombie
+        assert "State:\tZ" in status.read_text()
+    child.wait()
+    assert peaks.peaks[child.pid] >= 40 * 2**20
 
 
 def test_sample_tree_reads_this_process() -> None:
