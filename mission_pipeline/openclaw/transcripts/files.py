@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from operator import attrgetter
 from pathlib import Path
 from typing import Literal, NamedTuple
@@ -22,6 +23,11 @@ _NOT_TRANSCRIPT = re.compile(r"\.(?:trajectory\.|checkpoint\.|bak|lock|migrated|
 _TOPIC = re.compile(r"^(?P<sid>.+?)-topic-[^-]+$")
 # pi's createBranchedSession names a fork `<ISO timestamp with dashes>_<uuid>.jsonl`.
 _FORK = re.compile(r"^\d{4}-\d{2}-\d{2}T[0-9-]+(?:\.\d+)?Z?_(?P<sid>[0-9A-Za-z-]+)$")
+# The archive time in a name: OpenClaw's ISO string with `-` for `:` (a file name cannot hold `:`).
+_ARCHIVED_AT = re.compile(
+    r"\.jsonl\.(?:reset|deleted)\."
+    r"(\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3])-[0-5]\d-[0-5]\d)(?:\.\d{1,3})?Z(?:\.|$)"
+)
 _AGENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
 
 
@@ -72,29 +78,73 @@ def list_session_files(sessions_dir: Path) -> list[SessionFile]:
     Forks come after plain session files so that lines a fork copied from its parent are credited to
     the parent, whichever run reads them first.
     """
+    return _scan(sessions_dir, None)[0]
+
+
+def list_files_written_since(sessions_dir: Path, since_ms: int) -> tuple[list[SessionFile], list[str]]:
+    """The transcript files of `sessions_dir` that may hold a line written at or after `since_ms`, in
+    the order of `list_session_files`; and the names of the others (raises OSError if unreadable).
+
+    A file last modified before `since_ms` holds no later line. Nor does an archive whose name says
+    it was archived before: OpenClaw renames (or exports) a transcript when it resets or deletes the
+    session and never writes to it again, so the name alone spares a stat of each archive of the
+    history.
+    """
+    return _scan(sessions_dir, since_ms)
+
+
+def _scan(sessions_dir: Path, since_ms: int | None) -> tuple[list[SessionFile], list[str]]:
     found: list[SessionFile] = []
+    older: list[str] = []
+    since_ns = None if since_ms is None else since_ms * 1_000_000
+    floor = None if since_ms is None else time_text(since_ms)
     with os.scandir(sessions_dir) as entries:
         for entry in entries:
-            known = classify_session_file(entry.name)
+            name = entry.name
+            known = classify_session_file(name)
             if known is None or not entry.is_file(follow_symlinks=False):
                 continue
-            stat = entry.stat(follow_symlinks=False)
             kind, session_id, fork = known
-            compressed = entry.name.endswith(".zst")
+            # Compared as text (a year of archives: no date arithmetic); a second before the floor's.
+            if (
+                floor is not None
+                and kind == "archive"
+                and (archived := archive_time(name))
+                and archived < floor
+            ):
+                older.append(name)
+                continue
+            stat = entry.stat(follow_symlinks=False)
+            if since_ns is not None and stat.st_mtime_ns < since_ns:
+                older.append(name)
+                continue
             found.append(
                 SessionFile(
                     sessions_dir,
-                    entry.name,
+                    name,
                     kind,
                     session_id,
-                    compressed,
+                    name.endswith(".zst"),
                     fork,
                     stat.st_size,
                     stat.st_mtime_ns,
                 )
             )
     found.sort(key=_FORKS_LAST)
-    return found
+    return found, older
+
+
+def archive_time(name: str) -> str | None:
+    """The UTC second at which OpenClaw archived a transcript, as its name writes it
+    (`<id>.jsonl.reset.2026-06-09T08-15-02.114Z`, `<id>.jsonl.deleted.<same>[.<hash>.zst]` give
+    `2026-06-09T08-15-02`: such strings sort as the times do); None for a name without one."""
+    match = _ARCHIVED_AT.search(name)
+    return match.group(1) if match else None
+
+
+def time_text(ms: int) -> str:
+    """A moment in epoch ms as `archive_time` writes it (its second, UTC)."""
+    return datetime.fromtimestamp(ms // 1000, tz=UTC).strftime("%Y-%m-%dT%H-%M-%S")
 
 
 def agent_ids_in(state_dir: Path, agent_ids: Sequence[str] | None) -> list[str]:

@@ -5,9 +5,11 @@ listed together in one pass over the folder; each file is one source fingerprint
 mtime. Their call times are read from their lines (`call_times`), never from file times.
 
 For the usage reader each file is one section, live files in one part and archives in another. A
-file last modified before the window cannot hold a later line and is not opened; nor is one whose
-header (first line) is later than the window. Their lines name only a session id: the key comes
-from `sessions.json` (`keys.file_era_keys`), or from whatever other store knows the session.
+file last modified before the window cannot hold a later line and is not opened, nor is an archive
+whose name says it was archived before the window (not even looked at: a year of history holds
+thousands); nor is one whose header (first line) is later than the window. Their lines name only
+a session id: the key comes from `sessions.json` (`keys.file_era_keys`), or from whatever other
+store knows the session.
 """
 
 from __future__ import annotations
@@ -25,7 +27,12 @@ from mission_pipeline.openclaw.transcripts.call_times import (
     file_earliest,
     file_latest,
 )
-from mission_pipeline.openclaw.transcripts.files import SessionFile, list_session_files, relative
+from mission_pipeline.openclaw.transcripts.files import (
+    SessionFile,
+    list_files_written_since,
+    list_session_files,
+    relative,
+)
 from mission_pipeline.openclaw.transcripts.jsonl import (
     ArchiveError,
     Resume,
@@ -107,7 +114,7 @@ class SessionFiles(TranscriptStore):
             if file.kind != part:
                 continue
             rel = f"{folder}/{file.name}"
-            if _before_window(file, reading):
+            if _begun_after_window(file, reading):
                 reading.read_in_full.add(rel)
                 continue
             key = reading.session_key(file.session_id)
@@ -139,15 +146,12 @@ def _resume(reading: AgentReading, rel: str, file: SessionFile) -> tuple[Resume 
     return index.resume(rel, file.path, start if start is not None else -(2**62))
 
 
-def _before_window(file: SessionFile, reading: AgentReading) -> bool:
-    """True when the file cannot hold a line of the window: last written before it, or begun after."""
-    start_ms, end_ms = reading.start_ms, reading.end_ms
-    if start_ms is not None and file.mtime_ns < (start_ms - MARGIN_MS) * 1_000_000:
-        return True
-    if end_ms is None:
+def _begun_after_window(file: SessionFile, reading: AgentReading) -> bool:
+    """True when the file's session began after the window (its header says so)."""
+    if reading.end_ms is None:
         return False
     began = session_began_ms(file.path, compressed=file.compressed)
-    return began is not None and began >= end_ms + MARGIN_MS
+    return began is not None and began >= reading.end_ms + MARGIN_MS
 
 
 def _session_files(reading: AgentReading) -> list[SessionFile]:
@@ -158,18 +162,25 @@ def _session_files(reading: AgentReading) -> list[SessionFile]:
 
 
 def _list_files(reading: AgentReading) -> list[SessionFile]:
+    """The files that may hold a line of the window; the others count as read in full (they hold
+    none), so the copies another store keeps of them are not read either."""
     folder = sessions_dir(reading.state_dir, reading.agent_id)
+    older: list[str] = []
     try:
-        files = list_session_files(folder)
+        if reading.start_ms is None:
+            files = list_session_files(folder)
+        else:
+            files, older = list_files_written_since(folder, reading.start_ms - MARGIN_MS)
     except FileNotFoundError:
         return []
     except OSError as exc:
         reading.problems.add(relative(reading.state_dir, folder), f"cannot list sessions folder: {exc}")
         return []
-    for file in files:
-        if not file.name.isascii() and escape_undecodable(file.name) != file.name:
-            where = relative(reading.state_dir, folder)
-            reading.problems.add(where, f"file name is not UTF-8, read as {escape_undecodable(file.name)}")
+    where = relative(reading.state_dir, folder)
+    reading.read_in_full.update(f"{where}/{name}" for name in older)
+    for name in [*(f.name for f in files), *older]:
+        if not name.isascii() and escape_undecodable(name) != name:
+            reading.problems.add(where, f"file name is not UTF-8, read as {escape_undecodable(name)}")
     return files
 
 

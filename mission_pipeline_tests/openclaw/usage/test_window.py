@@ -76,6 +76,41 @@ def test_old_jsonl_files_are_not_opened(
     assert opened == []
 
 
+def test_archives_named_before_the_window_are_not_opened_whatever_their_mtime(
+    copy_sample: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state = writable(copy_sample("v2026.5.28"))
+    sessions = state / "agents" / "main" / "sessions"
+    live = sessions / "8fa1d44b-37c6-40d3-b397-35d03385820a.jsonl"
+    archive = live.with_name(
+        f"{live.name}.reset.{(DAY + timedelta(hours=6)).strftime('%Y-%m-%dT%H-%M-%S.000Z')}"
+    )
+    live.rename(archive)
+    # Restored from a backup a week later: a new mtime, but archived (and last written) on DAY.
+    restored = (DAY + timedelta(days=7)).timestamp()
+    for transcript in state.glob("agents/*/sessions/*.jsonl*"):
+        os.utime(transcript, (restored, restored))
+    opened: list[str] = []
+    real_open = jsonl.open_transcript
+
+    def counting_open(path: Path) -> BinaryIO:
+        opened.append(path.name)
+        return real_open(path)
+
+    monkeypatch.setattr(jsonl, "open_transcript", counting_open)
+    events, problems = read_all(state, agent_ids=["main"], start=DAY + timedelta(days=1))
+    assert events == []
+    assert not problems
+    assert archive.name not in opened
+    assert (
+        live.with_name("3ff08cb3-7670-4d24-afb7-3c940d965e72.jsonl").name in opened
+    )  # live: its mtime decides
+    # Read from before its archive time, it is read as before.
+    events, _ = read_all(state, agent_ids=["main"], start=DAY)
+    assert archive.name in opened
+    assert any(e.source == "archive" for e in events)
+
+
 def test_sessions_opened_after_the_window_are_skipped_without_reading_them(
     copy_sample: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
