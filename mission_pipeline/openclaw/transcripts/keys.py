@@ -17,6 +17,7 @@ import msgspec
 from mission_pipeline.openclaw.problems import ProblemLog
 from mission_pipeline.openclaw.transcripts.files import classify_session_file, relative
 from mission_pipeline.openclaw.transcripts.jsonl import ArchiveError, iter_file_lines
+from mission_pipeline.openclaw.transcripts.line_index import LineIndex
 
 
 def read_sessions_json(path: Path, state_dir: Path, problems: ProblemLog) -> dict[str, dict[str, Any]]:
@@ -57,8 +58,9 @@ def file_era_keys(state_dir: Path, agent_id: str, problems: ProblemLog) -> dict[
 
 
 class _RunLine(msgspec.Struct):
-    """The two fields of a cron run log line that tie a session to its job (a year of runs: fast)."""
+    """The fields of a cron run log line that tie a session to its job (a year of runs: fast)."""
 
+    ts: int | float | None = None  # when the run ended
     sessionId: str | None = None
     sessionKey: str | None = None
 
@@ -66,8 +68,14 @@ class _RunLine(msgspec.Struct):
 _RUN_LINE = msgspec.json.Decoder(_RunLine)
 
 
-def cron_run_keys(state_dir: Path, problems: ProblemLog) -> dict[str, str]:
-    """session id → `agent:<id>:cron:<jobId>` from the legacy cron run logs (`cron/runs/*.jsonl`)."""
+def cron_run_keys(
+    state_dir: Path, problems: ProblemLog, since_ms: int | None = None, line_index: LineIndex | None = None
+) -> dict[str, str]:
+    """session id → `agent:<id>:cron:<jobId>` from the legacy cron run logs (`cron/runs/*.jsonl`).
+
+    With `since_ms` and a `line_index`, a log is read from its last checkpoint before which every run
+    ended before `since_ms`: those runs' sessions hold no line from `since_ms` on.
+    """
     keys: dict[str, str] = {}
     runs = state_dir / "cron" / "runs"
     try:
@@ -75,32 +83,57 @@ def cron_run_keys(state_dir: Path, problems: ProblemLog) -> dict[str, str]:
     except OSError:
         return keys
     for path in files:
+        resume, recorder = None, None
+        if line_index is not None and since_ms is not None:
+            resume, recorder = line_index.resume(relative(state_dir, path), path, since_ms)
+        position = recorder.position if recorder is not None else None
         try:
-            for _, data in iter_file_lines(path, compressed=False):
-                if data is None or b'"sessionKey"' not in data:
+            for _, data in iter_file_lines(path, compressed=False, start=resume, position=position):
+                if data is not None and b'"sessionKey"' not in data:
+                    continue  # names no session
+                line = _run_line(data)
+                if line is None or line.sessionId is None or line.sessionKey is None or line.ts is None:
+                    if recorder is not None:
+                        recorder.unreadable()  # the cron reader reports its own bad lines
                     continue
-                try:
-                    line = _RUN_LINE.decode(data)
-                except (msgspec.DecodeError, ValueError):
-                    continue  # the cron reader reports its own bad lines
-                if line.sessionId is not None and line.sessionKey is not None:
-                    keys.setdefault(line.sessionId, base_cron_key(line.sessionKey))
+                if recorder is not None:
+                    recorder.timed(int(line.ts))
+                keys.setdefault(line.sessionId, base_cron_key(line.sessionKey))
         except (OSError, ArchiveError) as exc:
             problems.add(relative(state_dir, path), f"unreadable cron run log: {exc}")
+        else:
+            if recorder is not None:
+                recorder.finish()
     return keys
+
+
+def _run_line(data: bytes | None) -> _RunLine | None:
+    if data is None:
+        return None
+    try:
+        return _RUN_LINE.decode(data)
+    except (msgspec.DecodeError, ValueError):
+        return None
 
 
 class CronKeys:
     """`cron_run_keys`, read once per usage read and only when some file needs a key."""
 
-    def __init__(self, state_dir: Path, problems: ProblemLog) -> None:
+    def __init__(
+        self,
+        state_dir: Path,
+        problems: ProblemLog,
+        since_ms: int | None = None,
+        line_index: LineIndex | None = None,
+    ) -> None:
         self._state_dir, self._problems = state_dir, problems
+        self._since_ms, self._line_index = since_ms, line_index
         self._keys: dict[str, str] | None = None
 
     def keys(self) -> dict[str, str]:
         """session id → cron job key."""
         if self._keys is None:
-            self._keys = cron_run_keys(self._state_dir, self._problems)
+            self._keys = cron_run_keys(self._state_dir, self._problems, self._since_ms, self._line_index)
         return self._keys
 
 

@@ -6,6 +6,9 @@ nightly run would read that week again to find the day's few calls. While a plai
 lines before it, and the newest call time on any of them. A later read whose window starts after
 that time starts at the checkpoint instead: the lines before it hold no call of the window.
 
+The legacy cron run logs are indexed the same way, by the time each run ended: a day's read needs
+the job of its own runs' sessions only, and runs that ended before the window wrote no line of it.
+
 Used only when it is safe: the same file (device and inode), at least as long, and the bytes just
 before the offset as recorded (a file rewritten in place is read from its start). No checkpoint is
 made after a line that could not be read, so a bad line is still reported by every read that
@@ -38,7 +41,8 @@ class Checkpoint(NamedTuple):
 
 
 class LineIndex:
-    """Checkpoints per transcript (path relative to the state dir), loaded from and saved to `path`."""
+    """Checkpoints per transcript or cron run log (path relative to the state dir), loaded from and
+    saved to `path`."""
 
     def __init__(self, path: Path, files: dict[str, Any]) -> None:
         self.path = path
@@ -112,7 +116,10 @@ class LineRecorder:
 
     def call(self, occurred_at: datetime) -> None:
         """A call was read on the line just yielded."""
-        moment = int(occurred_at.timestamp() * 1000)
+        self.timed(int(occurred_at.timestamp() * 1000))
+
+    def timed(self, moment: int) -> None:
+        """The line just yielded is of `moment` in epoch ms (a call's time, a cron run's end)."""
         if moment > self._newest:
             self._newest = moment
         offset = self.position[0]

@@ -21,6 +21,7 @@ from mission_pipeline.openclaw.transcripts import sources
 from mission_pipeline.openclaw.transcripts.files import agent_ids_in
 from mission_pipeline.openclaw.transcripts.keys import CronKeys
 from mission_pipeline.openclaw.transcripts.line_index import LineIndex
+from mission_pipeline.openclaw.transcripts.sqlite import MARGIN_MS
 from mission_pipeline.openclaw.transcripts.store import TranscriptStore, read_passes
 from mission_pipeline.openclaw.usage.agent_reader import AgentReader
 from mission_pipeline.openclaw.usage.events import UsageEvent
@@ -43,7 +44,9 @@ def read_usage_events(
     checkpoints are noted for the next read (the caller saves the index).
     """
     window = TimeWindow.of(start, end)
-    cron = CronKeys(state_dir, problems)
+    # Cron runs that ended an hour (the pruning margin) before the window wrote none of its lines.
+    since_ms = None if window.start_ms is None else window.start_ms - MARGIN_MS
+    cron = CronKeys(state_dir, problems, since_ms, line_index)
     stores = sources.STORES
     agents = [
         AgentReader(state_dir, a, problems, window, cron, stores, line_index)
