@@ -4,6 +4,7 @@
     python -m benchmarks --scale small      # CI size, about a minute or two
     python -m benchmarks --agents 10 --calls 2000000 --workdir /data/bench --keep
     python -m benchmarks --only host --workdir /data/bench   # the host's steady cost alone
+    python -m benchmarks --only day --workdir /data/bench --output .bench/day.md   # one day alone
 
 Data go to a temporary folder (or `--workdir`, reused when its manifest has the same scale) and are
 deleted at the end unless `--keep`. The embedded PostgreSQL runs in its own temporary data folder and is
@@ -19,7 +20,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from benchmarks.benchmark import run, run_host_only
+from benchmarks.benchmark import run, run_only
 from benchmarks.generate import SCALES
 
 _OVERRIDES = ("agents", "days", "calls", "files", "end")
@@ -38,7 +39,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--workdir", type=Path, help="where the generated data live (reused if same scale)")
     p.add_argument("--keep", action="store_true", help="keep the generated data")
     p.add_argument("--output", type=Path, default=Path("BENCHMARKS.md"))
-    p.add_argument("--only", choices=["host"], help="measure one comparison alone (host: steady cost)")
+    p.add_argument(
+        "--only",
+        choices=["host", "day"],
+        help="measure one comparison alone (host: steady cost; day: one day with history vs alone)",
+    )
     return p.parse_args(argv)
 
 
@@ -54,8 +59,9 @@ def main(argv: list[str] | None = None) -> int:
     work = args.workdir or Path(tempfile.mkdtemp(prefix="mission-pipeline-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
-        measure = run_host_only if args.only == "host" else run
-        return measure(scale, work, repeats, args.output, args.scale)
+        if args.only:
+            return run_only(args.only, scale, work, repeats, args.output, args.scale)
+        return run(scale, work, repeats, args.output, args.scale)
     finally:
         if not args.keep and args.workdir is None:
             shutil.rmtree(work, ignore_errors=True)

@@ -121,21 +121,31 @@ def _report(
     )
 
 
-def run_host_only(scale: Scale, work: Path, repeats: int, output: Path, scale_name: str) -> int:
-    """Only the host's steady cost (`--only host`), on the same data; 1 if any check failed."""
+def run_only(which: str, scale: Scale, work: Path, repeats: int, output: Path, scale_name: str) -> int:
+    """One comparison alone on the same data (`--only host`: the host's steady cost; `--only day`: one
+    day with history vs alone), for a quick look after a change; 1 if any check failed."""
     started = time.perf_counter()
     manifest, gen_seconds = history(scale, work)
     last = date.fromisoformat(manifest.last_day)
     first = date.fromisoformat(manifest.first_day)
     mid = first + timedelta(days=(last - first).days // 2)
+    alone_last = alone(scale, work, last, manifest) if which == "day" else None
+    alone_mid = alone(scale, work, mid, manifest) if which == "day" else None
     progress("starting the embedded PostgreSQL")
     h = Harness(scale, work, repeats, Warehouse(work / "pg" / "pgdata"))
+    rows: list[Row] = []
+    notes: list[str] = []
+    extra = []
     try:
-        host = host_cost.measure(h, work / "history", last)
+        if alone_last is not None and alone_mid is not None:
+            day = one_day.measure(h, work / "history", alone_last, alone_mid, last, mid, manifest.totals)
+            rows, notes = one_day.describe(day, manifest.scale["days"], last, mid)
+        else:
+            extra = [host_cost.describe(host_cost.measure(h, work / "history", last))]
     finally:
         h.pg.stop()
     data = data_lines(manifest, scale_name, repeats, gen_seconds, time.perf_counter() - started, last, mid)
-    write_benchmarks(output, h.work, h.pg.version, data, [], [], h.checks, [host_cost.describe(host)])
+    write_benchmarks(output, h.work, h.pg.version, data, rows, notes, h.checks, extra)
     return 1 if h.checks else 0
 
 
