@@ -17,7 +17,7 @@ import msgspec
 from mission_pipeline.openclaw.problems import ProblemLog
 from mission_pipeline.openclaw.transcripts.files import classify_session_file, relative
 from mission_pipeline.openclaw.transcripts.jsonl import ArchiveError, iter_file_lines
-from mission_pipeline.openclaw.transcripts.line_index import LineIndex
+from mission_pipeline.openclaw.transcripts.line_index import LineIndex, LineRecorder
 
 
 def read_sessions_json(path: Path, state_dir: Path, problems: ProblemLog) -> dict[str, dict[str, Any]]:
@@ -91,20 +91,31 @@ def cron_run_keys(
             for _, data in iter_file_lines(path, compressed=False, start=resume, position=position):
                 if data is not None and b'"sessionKey"' not in data:
                     continue  # names no session
-                line = _run_line(data)
-                if line is None or line.sessionId is None or line.sessionKey is None or line.ts is None:
-                    if recorder is not None:
-                        recorder.unreadable()  # the cron reader reports its own bad lines
-                    continue
+                line = _run_line(data)  # None if unreadable: the cron reader reports it
+                if line is not None and line.sessionId is not None and line.sessionKey is not None:
+                    keys.setdefault(line.sessionId, base_cron_key(line.sessionKey))
                 if recorder is not None:
-                    recorder.timed(int(line.ts))
-                keys.setdefault(line.sessionId, base_cron_key(line.sessionKey))
+                    _note_run_end(recorder, line)
         except (OSError, ArchiveError) as exc:
             problems.add(relative(state_dir, path), f"unreadable cron run log: {exc}")
         else:
             if recorder is not None:
                 recorder.finish()
     return keys
+
+
+def _note_run_end(recorder: LineRecorder, line: _RunLine | None) -> None:
+    """Tell the line index when the session of this run got its last line: when an isolated run
+    ended (its own `…:run:<sessionId>` key). A run in a session that lives on (sessionTarget main,
+    current, `session:<id>`), or a line not read, may matter to any later window."""
+    if line is None:
+        recorder.no_checkpoint_after()
+    elif line.sessionId is None or line.sessionKey is None:
+        return  # names no session
+    elif line.ts is None or base_cron_key(line.sessionKey) == line.sessionKey:
+        recorder.no_checkpoint_after()
+    else:
+        recorder.timed(int(line.ts))
 
 
 def _run_line(data: bytes | None) -> _RunLine | None:

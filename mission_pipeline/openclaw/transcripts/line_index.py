@@ -6,8 +6,9 @@ nightly run would read that week again to find the day's few calls. While a plai
 lines before it, and the newest call time on any of them. A later read whose window starts after
 that time starts at the checkpoint instead: the lines before it hold no call of the window.
 
-The legacy cron run logs are indexed the same way, by the time each run ended: a day's read needs
-the job of its own runs' sessions only, and runs that ended before the window wrote no line of it.
+The legacy cron run logs are indexed the same way, by the time each isolated run ended: a day's
+read needs the job of its own runs' sessions only, and an isolated run that ended before the window
+wrote no line of it (a run in a session that lives on is never skipped).
 
 Used only when it is safe: the same file (device and inode), at least as long, and the bytes just
 before the offset as recorded (a file rewritten in place is read from its start). No checkpoint is
@@ -131,8 +132,9 @@ class LineRecorder:
             return self._fresh[-1][0]
         return self._checkpoints[-1].offset if self._checkpoints else 0
 
-    def unreadable(self) -> None:
-        """A line could not be read: no checkpoint after it."""
+    def no_checkpoint_after(self) -> None:
+        """The line just yielded may matter to any later window (it could not be read, or it is a cron
+        run whose session lives on): no checkpoint after it."""
         self._clean = False
 
     def finish(self) -> None:

@@ -64,7 +64,7 @@ class Section:
     def problem(self, problems: ProblemLog, message: str, position: int) -> None:
         """Report a problem at one position of this section."""
         if self.observer is not None:
-            self.observer.unreadable()
+            self.observer.no_checkpoint_after()
         if self.row is None:
             problems.add(self.path, message, line=position)
         else:

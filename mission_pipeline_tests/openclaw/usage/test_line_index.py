@@ -142,30 +142,60 @@ def test_an_unreadable_index_is_started_afresh(copy_sample: Callable[[str], Path
     assert _indexed(state, index_file, *window) == _plain(state, *window)
 
 
+JOB = "d802f64f-738b-423f-8602-734a7adebc25"  # a cron job of dash, 2026.5.28
+
+
+def _later_session(state: Path, sid: str) -> None:
+    """A transcript of dash like a cron run's, its calls three hours after the samples'."""
+    earlier = "996b825f-b463-4163-9dcc-0e202e4e5752"
+    text = (state / "agents" / "dash" / "sessions" / f"{earlier}.jsonl").read_text()
+    text = text.replace(earlier, sid).replace("2026-11-27T04:3", "2026-11-27T07:3")
+    (state / "agents" / "dash" / "sessions" / f"{sid}.jsonl").write_text(
+        text.replace('"responseId":"', f'"responseId":"{sid[:8]}-')
+    )
+
+
+def _log_run(state: Path, sid: str, key: str, ended: datetime) -> None:
+    run_log = state / "cron" / "runs" / f"{JOB}.jsonl"
+    run = json.loads(run_log.read_text().splitlines()[-1])
+    ms = int(ended.timestamp() * 1000)
+    run.update(ts=ms, runAtMs=ms - 60_000, sessionId=sid, sessionKey=key)
+    with run_log.open("a") as log:
+        log.write(json.dumps(run) + "\n")
+
+
+LATER = (FIRST + timedelta(hours=2, minutes=30), FIRST + timedelta(hours=4))
+
+
 def test_cron_run_logs_are_read_from_past_the_runs_that_ended_before_the_window(
     copy_sample: Callable[[str], Path], tmp_path: Path
 ) -> None:
     state = writable(copy_sample("v2026.5.28"))
     index_file = tmp_path / "index.json"
     _indexed(state, index_file, FIRST, FIRST + timedelta(minutes=5))
-    job = "d802f64f-738b-423f-8602-734a7adebc25"
-    run_log = state / "cron" / "runs" / f"{job}.jsonl"
     # The job runs again three hours later, in a new session the store does not name.
-    sid, earlier = "0badc0de-0000-4000-8000-000000000001", "996b825f-b463-4163-9dcc-0e202e4e5752"
-    text = (state / "agents" / "dash" / "sessions" / f"{earlier}.jsonl").read_text()
-    text = text.replace(earlier, sid).replace("2026-11-27T04:3", "2026-11-27T07:3")
-    (state / "agents" / "dash" / "sessions" / f"{sid}.jsonl").write_text(
-        text.replace('"responseId":"', '"responseId":"later-')
-    )
-    run = json.loads(run_log.read_text().splitlines()[-1])
-    ended = int((FIRST + timedelta(hours=3, minutes=10)).timestamp() * 1000)
-    run.update(ts=ended, runAtMs=ended - 60_000, sessionId=sid, sessionKey=f"agent:dash:cron:{job}:run:{sid}")
-    with run_log.open("a") as log:
-        log.write(json.dumps(run) + "\n")
-    window = (FIRST + timedelta(hours=2, minutes=30), FIRST + timedelta(hours=4))
-    since = int((window[0] - timedelta(hours=1)).timestamp() * 1000)
-    skipped, _ = LineIndex.load(index_file).resume(f"cron/runs/{job}.jsonl", run_log, since)
+    sid = "0badc0de-0000-4000-8000-000000000001"
+    _later_session(state, sid)
+    _log_run(state, sid, f"agent:dash:cron:{JOB}:run:{sid}", FIRST + timedelta(hours=3, minutes=10))
+    since = int((LATER[0] - timedelta(hours=1)).timestamp() * 1000)
+    run_log = state / "cron" / "runs" / f"{JOB}.jsonl"
+    skipped, _ = LineIndex.load(index_file).resume(f"cron/runs/{JOB}.jsonl", run_log, since)
     assert skipped is not None and skipped[1] == 2  # the two earlier runs are not read again
-    indexed = _indexed(state, index_file, *window)
-    assert indexed == _plain(state, *window)
-    assert {e.session_key for e in indexed[0]} == {f"agent:dash:cron:{job}"}
+    indexed = _indexed(state, index_file, *LATER)
+    assert indexed == _plain(state, *LATER)
+    assert {e.session_key for e in indexed[0]} == {f"agent:dash:cron:{JOB}"}
+
+
+def test_a_cron_run_in_a_session_that_lives_on_is_read_by_every_later_window(
+    copy_sample: Callable[[str], Path], tmp_path: Path
+) -> None:
+    state = writable(copy_sample("v2026.5.28"))
+    # A run with sessionTarget "session:…" early on; its session goes on being used three hours later.
+    sid = "0badc0de-0000-4000-8000-000000000002"
+    _log_run(state, sid, "agent:dash:standup", FIRST + timedelta(minutes=1))
+    _later_session(state, sid)
+    index_file = tmp_path / "index.json"
+    _indexed(state, index_file, FIRST, FIRST + timedelta(minutes=5))
+    indexed = _indexed(state, index_file, *LATER)
+    assert indexed == _plain(state, *LATER)
+    assert {e.session_key for e in indexed[0]} == {"agent:dash:standup"}
