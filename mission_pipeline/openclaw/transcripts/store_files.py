@@ -6,7 +6,7 @@ mtime. Their call times are read from their lines (`call_times`), never from fil
 
 For the usage reader each file is one section, live files in one part and archives in another. A
 file last modified before the window cannot hold a later line and is not opened, nor is an archive
-whose name says it was archived before the window (not even looked at: a year of history holds
+whose name says it was archived before the window (not even stat'ed: a year of history holds
 thousands); nor is one whose header (first line) is later than the window. Their lines name only
 a session id: the key comes from `sessions.json` (`keys.file_era_keys`), or from whatever other
 store knows the session.
@@ -178,9 +178,9 @@ def _list_files(reading: AgentReading) -> list[SessionFile]:
         return []
     where = relative(reading.state_dir, folder)
     reading.read_in_full.update(f"{where}/{name}" for name in older)
-    for name in [*(f.name for f in files), *older]:
-        if not name.isascii() and escape_undecodable(name) != name:
-            reading.problems.add(where, f"file name is not UTF-8, read as {escape_undecodable(name)}")
+    names = (*(f.name for f in files), *older)
+    for name in sorted(n for n in names if not n.isascii() and escape_undecodable(n) != n):
+        reading.problems.add(where, f"file name is not UTF-8, read as {escape_undecodable(name)}")
     return files
 
 

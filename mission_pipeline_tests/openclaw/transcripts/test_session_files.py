@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from mission_pipeline.openclaw.transcripts.files import (
     list_session_files,
     time_text,
 )
+from mission_pipeline_tests.openclaw.usage.helpers import read_all, writable
 
 
 def _ms(year: int, month: int, day: int) -> int:
@@ -76,3 +78,19 @@ def test_files_written_before_the_floor_are_set_apart_by_mtime_or_archive_name(t
     ]
     # Without a floor, every transcript, in the same order.
     assert sorted(f.name for f in list_session_files(tmp_path)) == sorted([*(f.name for f in found), *older])
+
+
+def test_a_file_name_that_is_not_utf8_is_reported_whether_or_not_the_window_sets_it_apart(
+    copy_sample: Callable[[str], Path],
+) -> None:
+    state = writable(copy_sample("v2026.5.28"))
+    sessions = state / "agents" / "main" / "sessions"
+    live = sessions / "8fa1d44b-37c6-40d3-b397-35d03385820a.jsonl"
+    odd = sessions / os.fsdecode(b"8fa1d44b-\xff.jsonl")
+    live.rename(odd)
+    written = _ms(2026, 11, 27) + 6 * 3_600_000
+    os.utime(odd, ns=(written * 1_000_000, written * 1_000_000))
+    for start in (None, datetime(2026, 11, 27, tzinfo=UTC), datetime(2026, 11, 29, tzinfo=UTC)):
+        events, problems = read_all(state, agent_ids=["main"], start=start)
+        assert [p.message for p in problems] == ["file name is not UTF-8, read as 8fa1d44b-\\xff.jsonl"]
+        assert bool(events) == (start is None or start.day == 27)
