@@ -46,9 +46,21 @@ def test_window_accepts_any_timezone_and_rejects_naive() -> None:
         read_all(state, start=datetime(2026, 11, 27))
 
 
-def test_old_jsonl_files_are_not_opened(
-    copy_sample: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the transcripts the reader opens, in order."""
+    names: list[str] = []
+    real_open = jsonl.open_transcript
+
+    def counting_open(path: Path) -> BinaryIO:
+        names.append(path.name)
+        return real_open(path)
+
+    monkeypatch.setattr(jsonl, "open_transcript", counting_open)
+    return names
+
+
+def test_old_jsonl_files_are_not_opened(copy_sample: Callable[[str], Path], opened: list[str]) -> None:
     state = writable(copy_sample("v2026.5.28"))
     # File times are set here, as OpenClaw left them on the sample day: a clone or copy of the sample
     # carries the time it was made, which says nothing about when the calls were written.
@@ -58,14 +70,6 @@ def test_old_jsonl_files_are_not_opened(
     old = state / "agents" / "max" / "sessions" / "cbaaa6e4-cff9-4071-8742-b37c9774f13f.jsonl"
     last_month = (DAY - timedelta(days=30)).timestamp()
     os.utime(old, (last_month, last_month))
-    opened: list[str] = []
-    real_open = jsonl.open_transcript
-
-    def counting_open(path: Path) -> BinaryIO:
-        opened.append(path.name)
-        return real_open(path)
-
-    monkeypatch.setattr(jsonl, "open_transcript", counting_open)
     events, problems = read_all(state, start=DAY)
     assert not problems
     assert old.name not in opened
@@ -77,7 +81,7 @@ def test_old_jsonl_files_are_not_opened(
 
 
 def test_archives_named_before_the_window_are_not_opened_whatever_their_mtime(
-    copy_sample: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+    copy_sample: Callable[[str], Path], opened: list[str]
 ) -> None:
     state = writable(copy_sample("v2026.5.28"))
     sessions = state / "agents" / "main" / "sessions"
@@ -90,14 +94,6 @@ def test_archives_named_before_the_window_are_not_opened_whatever_their_mtime(
     restored = (DAY + timedelta(days=7)).timestamp()
     for transcript in state.glob("agents/*/sessions/*.jsonl*"):
         os.utime(transcript, (restored, restored))
-    opened: list[str] = []
-    real_open = jsonl.open_transcript
-
-    def counting_open(path: Path) -> BinaryIO:
-        opened.append(path.name)
-        return real_open(path)
-
-    monkeypatch.setattr(jsonl, "open_transcript", counting_open)
     events, problems = read_all(state, agent_ids=["main"], start=DAY + timedelta(days=1))
     assert events == []
     assert not problems
@@ -112,17 +108,9 @@ def test_archives_named_before_the_window_are_not_opened_whatever_their_mtime(
 
 
 def test_sessions_opened_after_the_window_are_skipped_without_reading_them(
-    copy_sample: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+    copy_sample: Callable[[str], Path], opened: list[str]
 ) -> None:
     state = sample_state("v2026.5.28")
-    opened: list[str] = []
-    real_open = jsonl.open_transcript
-
-    def counting_open(path: Path) -> BinaryIO:
-        opened.append(path.name)
-        return real_open(path)
-
-    monkeypatch.setattr(jsonl, "open_transcript", counting_open)
     events, _ = read_all(state, end=DAY - timedelta(days=1))
     assert events == []
     # Each live file was opened for its first line only: its session header is after `end`.
